@@ -1,0 +1,3 @@
+"""Hypothesis strategies for the esmtp models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Hypothesis strategies for the mtqp models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Hypothesis strategies for the status models."""
+
+__all__: list[str] = []
