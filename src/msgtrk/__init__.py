@@ -26,7 +26,15 @@ from msgtrk._errors import (
 )
 
 if TYPE_CHECKING:
-    from msgtrk import abnf, delivery_status, esmtp, mtqp, status_codes, tracking_status
+    from msgtrk import (
+        abnf,
+        contentmanager,
+        delivery_status,
+        esmtp,
+        mtqp,
+        status_codes,
+        tracking_status,
+    )
 
 __all__ = [
     "AbnfError",
@@ -39,6 +47,7 @@ __all__ = [
     "RemoteProtocolError",
     "SerializeError",
     "abnf",
+    "contentmanager",
     "delivery_status",
     "esmtp",
     "mtqp",
@@ -49,7 +58,15 @@ __all__ = [
 __version__ = "0.1.0"
 
 _SUBMODULES = frozenset(
-    {"abnf", "delivery_status", "esmtp", "mtqp", "status_codes", "tracking_status"}
+    {
+        "abnf",
+        "contentmanager",
+        "delivery_status",
+        "esmtp",
+        "mtqp",
+        "status_codes",
+        "tracking_status",
+    }
 )
 
 
