@@ -10,7 +10,9 @@ FILE (``-`` for standard input) is auto-detected as one of:
 
 It prints the per-message fields and a per-recipient table (``--json`` for
 machine output).  Parsing is strict unless ``--lenient`` is given; bad
-input gives exit status 1 and one line ``FILE:LINE:COLUMN: message``.
+input gives exit status 1 and one line ``FILE:LINE:COLUMN: message`` on
+standard error (with ``--json``, also an ``{"error": {...}}`` object on
+standard output).
 """
 
 from __future__ import annotations
@@ -143,13 +145,37 @@ def run(args: argparse.Namespace) -> int:
             f"msgtrk inspect: {name}:{exc.line}:{exc.column}: {message}{rule}{hint}",
             file=sys.stderr,
         )
+        if args.json:  # machine output stays valid JSON on bad input too
+            error = {
+                "message": exc.message,
+                "line": exc.line,
+                "column": exc.column,
+                "offset": exc.offset,
+                "rule": exc.rule,
+                "expected": list(exc.expected or ()),
+            }
+            print(json.dumps({"file": args.file, "detected": kind, "error": error}, indent=2))
         return 1
     if args.json:
         payload = {"file": args.file, "detected": kind, **model.to_dict()}
-        print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        print(json.dumps(payload, indent=2, ensure_ascii=not _unicode_out(), default=str))
     else:
-        sys.stdout.write(render(kind, model))
+        text = render(kind, model)
+        if not _unicode_out():  # e.g. PYTHONIOENCODING=ascii: never a UnicodeEncodeError
+            enc = getattr(sys.stdout, "encoding", None) or "ascii"
+            text = text.encode(enc, "backslashreplace").decode(enc)
+        sys.stdout.write(text)
     return 0
+
+
+def _unicode_out() -> bool:
+    """Whether standard output can take any character (UTF-8 DSNs, RFC 6533)."""
+    enc = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "\u00a7\u00e9\u2603\U0001f600".encode(enc)
+    except (UnicodeError, LookupError):
+        return False
+    return True
 
 
 def _parse(kind: str, data: bytes, strict: bool) -> Any:

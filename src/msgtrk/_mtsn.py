@@ -43,7 +43,9 @@ from msgtrk._report import (
     shift_defect,
     shift_error,
     split_multipart,
+    strip_comments,
     to_octets,
+    unfold,
     write_header,
 )
 
@@ -62,6 +64,7 @@ __all__ = [
 #: The media type of every part of an MTSN (RFC 3886 §3.1).
 TRACKING_STATUS_TYPE = "message/tracking-status"
 _TYPE_PARAM = re.compile(r"(?i)(?:^|;)\s*type\s*=\s*")
+_START_PARAM = re.compile(r"(?i)(?:^|;)\s*start\s*=\s*")
 
 
 def _pairs(value: Iterable[tuple[str, str]] | Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -192,6 +195,7 @@ def parse_response(mime: MessageInput, *, strict: bool = True) -> TrackingRespon
     text = src.text
     headers: tuple[tuple[str, str], ...] = ()
     with_headers = True
+    outer: Any = None  # the outer Content-Type field, if any
     if text.startswith("--") or text[:1] in ("\r", "\n"):
         with_headers = False
         m = re.search(r"(?m)^--([^\r\n]*)", text)
@@ -210,13 +214,16 @@ def parse_response(mime: MessageInput, *, strict: bool = True) -> TrackingRespon
         head = parse_header_block(src, 0, report)
         headers = tuple((f.name, f.value) for f in head.fields if f.name.lower() != "content-type")
         boundary = _check_outer(src, head, report)
+        outer = head.get("content-type")
         body_start = head.body_start
     multipart = split_multipart(src, body_start, len(text), boundary, report)
     statuses: list[Any] = []
     spans: list[tuple[int, int]] = []
     others: list[BodyPart] = []
-    for span in multipart.parts:
-        part = parse_part(src, span, report)
+    parts = [parse_part(src, span, report) for span in multipart.parts]
+    if outer is not None:
+        _check_start(src, outer, parts, report)
+    for part in parts:
         if part.type != TRACKING_STATUS_TYPE:
             where = part.head.get("content-type")
             report.fail(
@@ -257,6 +264,29 @@ def parse_response(mime: MessageInput, *, strict: bool = True) -> TrackingRespon
     )
     attach_source(result, src.raw, status_spans=tuple(spans))
     return result
+
+
+def _msg_id(value: str) -> str:
+    """A Content-ID or ``start`` value as compared: unfolded, comments and blanks removed."""
+    return "".join(strip_comments(unfold(value)).split())
+
+
+def _check_start(src: MimeSource, field: Any, parts: Sequence[Part], report: Collector) -> None:
+    """RFC 2387 §3.2: ``start``, when given, is the Content-ID of the root body part."""
+    start = content_type(field.value).params.get("start")
+    if start is None:
+        return
+    ids = {_msg_id(f.value) for p in parts for f in p.head.fields if f.name.lower() == "content-id"}
+    if _msg_id(start) in ids:
+        return
+    m = _START_PARAM.search(src.text[field.value_offset : field.end])
+    report.fail(
+        field.value_offset + (m.end() if m else 0),
+        f"start={start} is the Content-ID of no body part (RFC 2387 §3.2)",
+        kind="related-start",
+        rule="related-param",
+        expected=["the Content-ID of the root body part"],
+    )
 
 
 def _check_outer(src: MimeSource, head: HeaderBlock, report: Collector) -> str:

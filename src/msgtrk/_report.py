@@ -651,6 +651,30 @@ _BCHARS = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
 _SAFE_TOKEN = re.compile(r"[!#$&+\-.0-9A-Z^-~]+")
 
 
+def _flatten(msg: email.message.Message) -> bytes | str:
+    """``msg`` as octets, or as text when the stdlib generator cannot write octets.
+
+    The standard library's generator raises UnicodeEncodeError on some
+    messages it parsed itself (non-ASCII left in a multipart preamble);
+    that must surface as our error, never as the stdlib's.
+    """
+    try:
+        return msg.as_bytes(policy=msg.policy)
+    except (UnicodeError, LookupError):
+        pass
+    try:
+        return msg.as_string(policy=msg.policy)
+    except (UnicodeError, LookupError):
+        raise ParseError(
+            "the standard library cannot flatten this email.message.Message; "
+            "pass the raw octets instead",
+            line=1,
+            column=1,
+            offset=0,
+            rule="message",
+        ) from None
+
+
 @attrs.frozen
 class MimeSource:
     """The input as text for searching (bytes decoded as Latin-1, so offsets are
@@ -663,7 +687,7 @@ class MimeSource:
     def of(cls, data: MessageInput) -> MimeSource:
         """Wrap bytes, str or an ``email.message.Message`` (flattened)."""
         if isinstance(data, email.message.Message):
-            data = data.as_bytes(policy=data.policy)
+            data = _flatten(data)
         if isinstance(data, bytearray | memoryview):
             data = bytes(data)
         if isinstance(data, bytes):
@@ -826,6 +850,11 @@ def parse_header_block(
     return HeaderBlock(tuple(fields), start, stop, False)
 
 
+def unfold(value: str) -> str:
+    """``value`` with its folding line breaks removed (RFC 5322 §2.2.3)."""
+    return _unfold(value)
+
+
 def _unfold(value: str) -> str:
     return re.sub(r"\r?\n(?=[ \t])", "", value)
 
@@ -839,12 +868,46 @@ class ContentType:
     params: Mapping[str, str]
 
 
+def strip_comments(value: str) -> str:
+    """``value`` without its RFC 5322 §3.2.2 comments (quoted strings kept as they are).
+
+    RFC 2045 §5.1 allows comments in a Content-Type field, which the
+    standard library's compat32 parameter parser keeps inside the values.
+    """
+    if "(" not in value:
+        return value
+    out: list[str] = []
+    depth = 0
+    quoted = False
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and (quoted or depth):
+            if not depth:
+                out.append(value[i : i + 2])
+            i += 2
+            continue
+        if depth:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if not depth:
+                out.append(" ")
+        elif ch == '"':
+            quoted = not quoted
+            out.append(ch)
+        elif ch == "(" and not quoted:
+            depth = 1
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=512)
 def content_type(value: str) -> ContentType:
     """Parse a Content-Type value with the standard library (RFC 2045 §5.1); cached."""
     # RFC 2045 parameters are ASCII; other characters (invalid) become "?" so that
     # the stdlib's parameter parser never sees them.
-    ascii_value = _unfold(value).encode("ascii", "replace").decode("ascii")
+    ascii_value = strip_comments(_unfold(value).encode("ascii", "replace").decode("ascii"))
     main = ascii_value.split(";", 1)[0].strip().lower()
     ctype = main if main.count("/") == 1 else "text/plain"
     params: dict[str, str] = {}

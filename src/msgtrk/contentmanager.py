@@ -103,6 +103,9 @@ def body_text(part: email.message.Message) -> bytes:
     return _encode(head + nl + (rest or ""))
 
 
+_DSN_REPORT_TYPES = frozenset({"delivery-status", "global-delivery-status"})
+
+
 def get_delivery_status(part: email.message.Message, *, strict: bool = True) -> Any:
     """``get_content`` handler: message/(global-)delivery-status -> DeliveryStatus."""
     is_global = part.get_content_type() == "message/global-delivery-status"
@@ -114,9 +117,14 @@ def get_tracking_status(part: email.message.Message, *, strict: bool = True) -> 
     return _status.parse_tracking_status(body_text(part), strict=strict)
 
 
-def get_delivery_report(msg: email.message.Message, *, strict: bool = True) -> DeliveryReport:
+def get_delivery_report(msg: email.message.Message, *, strict: bool = True) -> DeliveryReport | Any:
     """``get_content`` handler: multipart/report -> DeliveryReport (from the
-    message as the stdlib flattens it)."""
+    message as the stdlib flattens it) when its report-type is a delivery
+    status (RFC 3464 §2, RFC 6533); other reports (an MDN, RFC 8098) get the
+    raw_data_manager result, as without msgtrk."""
+    report_type = content_type(msg.get("Content-Type", "")).params.get("report-type")
+    if report_type is not None and report_type.lower() not in _DSN_REPORT_TYPES:
+        return email.contentmanager.raw_data_manager.get_content(msg)
     return parse_report(msg, strict=strict)
 
 

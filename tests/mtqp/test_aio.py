@@ -269,6 +269,13 @@ def test_opaque_answer(store: SqliteStore) -> None:
         async with server:
             result = await aio.track("127.0.0.1", "nobody@example.com", SECRET, port=port)
             assert [r.action.value for r in result.recipients] == ["opaque"]
+            # RFC 3461 §6.3: the Original-Envelope-Id is the decoded xtext
+            result = await aio.track("127.0.0.1", "no+2Bbody@example.com", SECRET, port=port)
+            assert result.per_message.original_envelope_id == "no+body@example.com"
+            # a decoded CR LF would break the body: kept encoded
+            result = await aio.track("127.0.0.1", "x+0D+0AAction:@example.com", SECRET, port=port)
+            assert result.per_message.original_envelope_id == "x+0D+0AAction:@example.com"
+            assert [r.action.value for r in result.recipients] == ["opaque"]
 
     run(main())
 
@@ -311,5 +318,63 @@ def test_failing_or_async_lookup() -> None:
         async with server:
             result = await aio.track("127.0.0.1", ENVID, SECRET, port=port)
             assert len(result.recipients) == 1
+
+    run(main())
+
+
+def test_ipv6_uri_host_connects_without_brackets() -> None:
+    # RFC 3986 §3.2.2: "[::1]" in a URI is the address ::1; the socket needs it bare.
+    resolver = NoSrv()
+    uri = mtqp.parse_uri("mtqp://[::1]:1039/track/a@b.example/QUJD")
+    assert run(aio._targets(uri.host, uri.port, resolver)) == [("::1", 1039)]
+    assert run(aio._targets("[::1]", None, resolver)) == [("::1", mtqp.DEFAULT_PORT)]
+    assert resolver.asked == []  # no SRV lookup for an address literal
+
+
+def test_plaintext_buffered_by_asyncio_is_refused_before_tls() -> None:
+    # RFC 3887 §6/§8: nothing may follow STARTTLS in clear.  asyncio keeps bytes
+    # it has read in the StreamReader across start_tls(); they must not be
+    # taken for commands sent through TLS (command injection).
+    async def main() -> None:
+        reader = asyncio.StreamReader()
+        aio._refuse_plaintext_after_starttls(reader)  # nothing pending: fine
+        reader.feed_data(b"TRACK a@b.example QUJD\r\n")
+        with pytest.raises(mtqp.RemoteProtocolError, match="before TLS"):
+            aio._refuse_plaintext_after_starttls(reader)
+
+    run(main())
+
+
+def test_injected_command_after_starttls_at_a_read_boundary(
+    store: SqliteStore, tls: tuple[ssl.SSLContext, ssl.SSLContext]
+) -> None:
+    # The STARTTLS line ends exactly where the server's read of 16 KiB ends, so the
+    # injected TRACK stays in asyncio's buffer: the server closes, it starts no TLS.
+    server_ctx, _ = tls
+
+    async def main() -> None:
+        server, port = await _server(store, ssl_context=server_ctx)
+        async with server:
+            starttls = f"STARTTLS {NAME}\r\n".encode()
+            filler = 16384 - len(starttls)
+            comments = b"COMMENT " + b"x" * 988 + b"\r\n"  # 998 + CRLF
+            head = comments * (filler // len(comments))
+            head += b"COMMENT " + b"y" * (filler - len(head) - 10) + b"\r\n"
+            assert len(head + starttls) == 16384
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(head + starttls + f"TRACK {ENVID} {SECRET}\r\n".encode())
+            wire = b""
+            closed = False
+            try:
+                while chunk := await asyncio.wait_for(reader.read(65536), 5):
+                    wire += chunk
+                closed = True
+            except TimeoutError:
+                pass  # the server waits for a TLS handshake: it took the bait
+            finally:
+                writer.close()
+            assert closed
+            assert wire.count(b"+OK\r\n") == 17
+            assert wire.endswith(b"+OK Begin TLS negotiation\r\n")  # then closed, no TLS
 
     run(main())

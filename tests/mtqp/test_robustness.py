@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from typing import Any
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -85,3 +89,54 @@ def test_connection_raises_only_our_errors(role: mtqp.Role, pieces: list[bytes])
             assert len(conn.trailing_data) <= conn.limits.max_buffer
     except MsgtrkError:
         pass
+
+
+def test_many_codes_with_a_bad_tail_are_rejected_at_the_bad_octet() -> None:
+    # Fuzz finding F15: the generated response-info regex backtracks
+    # exponentially; codes are checked one by one, so 40 codes stay linear.
+    line = b"-ERR" + b"/ADMIN" * 40 + b"\x00"
+    for strict in (True, False):
+        with pytest.raises(mtqp.ParseError) as err:
+            mtqp.parse_response(line + b"\r\n", strict=strict)
+        assert (err.value.line, err.value.column, err.value.rule) == (1, 245, "command-response")
+        with pytest.raises(mtqp.ParseError) as gerr:
+            mtqp.parse_greeting(b"+OK/MTQP" + b"/admin" * 40 + b"!\r\n", strict=strict)
+        assert (gerr.value.line, gerr.value.column) == (1, 249)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_bare_cr_inside_a_body_line_is_a_parse_error(strict: bool) -> None:
+    # Fuzz finding F22; RFC 3887 §2.3 (lines end with CRLF), local-fixes dataline.
+    for wire, where in [(b"+OK+\r\n\r\r\n.\r\n", (2, 1)), (b"+OK+ x\r\nab\rc\r\n.\r\n", (2, 3))]:
+        with pytest.raises(mtqp.ParseError) as err:
+            mtqp.parse_response(wire, strict=strict)
+        assert (err.value.line, err.value.column, err.value.rule) == (*where, "dataline")
+    client = mtqp.Connection(mtqp.CLIENT, strict=strict)
+    client.receive_data(b"+OK/MTQP\r\n")
+    assert isinstance(client.next_event(), mtqp.Greeting)
+    client.send(mtqp.Comment())
+    client.receive_data(b"+OK+\r\nab\rc\r\n.\r\n")
+    with pytest.raises(mtqp.RemoteParseError) as rerr:
+        client.next_event()
+    assert (rerr.value.line, rerr.value.column) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("parse", "data", "rule"),
+    [
+        (mtqp.parse_command, b"COMMENT " + b"a" * 4_000_000 + b"\r\n", "client-command"),
+        (mtqp.parse_command, "COMMENT " + "a" * 4_000_000 + "\r\n", "client-command"),
+        (mtqp.parse_response, b"+OK " + b"a" * 4_000_000 + b"\r\n", "command-response"),
+    ],
+)
+def test_long_line_refused_before_memory_is_spent(parse: Any, data: bytes | str, rule: str) -> None:
+    # Fuzz finding F17; RFC 3887 §2.2/§2.3: 998 octets, refused from the first 1000.
+    tracemalloc.start()
+    try:
+        with pytest.raises(mtqp.LimitError) as err:
+            parse(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (err.value.line, err.value.column, err.value.rule) == (1, 999, rule)
+    assert peak < len(data) // 100

@@ -404,3 +404,15 @@ def test_empty_option_line_raises() -> None:
     with pytest.raises(mtqp.ParseError) as info:
         mtqp.parse_greeting(b"+OK+/MTQP\r\n\r\n.\r\n", strict=False)
     assert (info.value.line, info.value.column, info.value.rule) == (2, 1, "option-id")
+
+
+def test_body_lines_end_with_crlf() -> None:
+    # RFC 3887 §2.3: each line of a multi-line response ends with CRLF; a bare
+    # LF from the caller becomes CRLF, a model with a bare CR or LF is refused.
+    resp = mtqp.Response.multiline(b"a\nb\r\n.\nc")
+    assert resp.body == b"a\r\nb\r\n.\r\nc\r\n"
+    assert mtqp.serialize(resp) == b"+OK+\r\na\r\nb\r\n..\r\nc\r\n.\r\n"
+    assert mtqp.parse_response(mtqp.serialize(resp)) == resp
+    for body in (b"a\nb\r\n", b"a\rb\r\n", b"\n\r\n"):
+        with pytest.raises(ValueError, match="bare CR or LF"):
+            mtqp.Response(indicator=mtqp.Indicator.OK_MULTI, body=body)

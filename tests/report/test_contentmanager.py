@@ -157,6 +157,25 @@ def test_other_multipart_related_falls_back() -> None:
         msg.get_content()
 
 
+def test_other_multipart_report_falls_back() -> None:
+    # An MDN (report-type=disposition-notification) is not a DSN (RFC 3464 §2):
+    # get_content() behaves as without msgtrk; a DSN's report-type is case-insensitive.
+    raw = (
+        "Content-Type: multipart/report; report-type=disposition-notification; boundary=b\n\n"
+        "--b\n\nx\n--b--\n"
+    )
+    with pytest.raises(KeyError):
+        email.message_from_string(raw, policy=POLICY).get_content()
+    dsn = (
+        (CORPUS / "postfix-user-unknown.eml")
+        .read_text()
+        .replace("report-type=delivery-status", "report-type=Delivery-Status")
+    )
+    assert "Delivery-Status" in dsn
+    got = email.message_from_string(dsn, policy=POLICY).get_content(strict=False)
+    assert isinstance(got, DeliveryReport) and got.recipients
+
+
 def test_register_on_own_manager_and_default_untouched() -> None:
     mine = copy.deepcopy(email.contentmanager.raw_data_manager)
     contentmanager.register(mine)

@@ -210,3 +210,33 @@ def test_examples_readme_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert "bob@example.org" in out or "user1@example1.com" in out or "quinn" in out
     code, _, err = run(capsys, str(EXAMPLES / "dsn-exim-bounce.eml"))
     assert code == 1 and ":36:1: " in err
+
+
+def test_json_error_is_valid_json(capsys: pytest.CaptureFixture[str]) -> None:
+    # --json is machine output: bad input still gives one JSON object (and exit 1).
+    path = str(EXAMPLES / "mtsn-rfc3887-example6.txt")
+    code, out, err = run(capsys, "--json", path)
+    assert code == 1 and err.startswith(f"msgtrk inspect: {path}:1:43: ")
+    payload = json.loads(out)
+    assert payload["detected"] == "mtsn"
+    error = payload["error"]
+    assert (error["line"], error["column"], error["rule"]) == (1, 43, "boundary")
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_ascii_only_stdout_gets_no_encode_error(
+    monkeypatch: pytest.MonkeyPatch, extra: list[str]
+) -> None:
+    # RFC 6533 DSNs hold UTF-8; a terminal that takes only ASCII still gets the
+    # table (backslash escapes) or valid JSON (\u escapes), never a traceback.
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii", newline="\n")
+    monkeypatch.setattr(sys, "stdout", out)
+    path = str(DATA / "dsn-corpus" / "postfix-smtputf8-global.eml")
+    assert cli.main(["inspect", "--lenient", *extra, path]) == 0
+    out.flush()
+    text = raw.getvalue().decode("ascii")
+    if extra:
+        assert ["To", "j\u00f6rg@example.de"] in json.loads(text)["headers"]
+    else:
+        assert "j\\xf6rg@example.de" in text

@@ -250,6 +250,16 @@ INVALID = [
         28,
         "body-part",
         id="8bit",
+    ),  # RFC 2387 §3.2: start names the Content-ID of the root part; here none has it
+    pytest.param(
+        b'Content-Type: multipart/related; boundary=b; type="message/tracking-status"; '
+        b'start="<nope@x>"\n\n--b\nContent-Type: message/tracking-status\n'
+        b"Content-ID: <root@x>\n\nx\n--b--\n",
+        "related-start",
+        1,
+        84,
+        "related-param",
+        id="start-unknown",
     ),
 ]
 
@@ -364,3 +374,19 @@ def test_evolved_response_is_written_canonically() -> None:
     wire = serialize_response(changed)
     assert wire.count(b"--one\r\n") == 1
     assert parse_response(wire).statuses == resp.statuses[:1]
+
+
+def test_start_parameter_and_comments() -> None:
+    # RFC 2387 §3.2: start given as the Content-ID of a part (compared without
+    # folding, blanks or comments); RFC 2045 §5.1: comments in the Content-Type.
+    body = serialize_tracking_status(status())
+    data = (
+        'Content-Type: Multipart/Related (mtsn); BOUNDARY=b; TYPE="message/tracking-status"'
+        ' (root type); start="<root@x>" (the root)\r\n\r\n'
+        "--b\r\nContent-Type: message/tracking-status\r\nContent-ID: <root@x> (c)\r\n\r\n"
+        f"{body}\r\n--b--\r\n"
+    )
+    resp = parse_response(data)
+    assert resp.statuses == (status(),)
+    assert resp.defects == ()
+    assert serialize_response(resp) == data.encode()

@@ -520,3 +520,30 @@ def test_evolved_report_is_written_canonically() -> None:
     assert wire.startswith(b"Subject: Changed\r\nMIME-Version: 1.0\r\n")
     again = parse_report(wire)
     assert again.status == rep.status and again.headers == (("Subject", "Changed"),)
+
+
+def test_comments_in_content_type_parameters() -> None:
+    # RFC 2045 §5.1 / RFC 5322 §3.2.2: a comment after a parameter value is not part of it.
+    data = dsn(
+        ctype="multipart/report (dsn); report-type=delivery-status (RFC 3464);\n"
+        ' boundary="XYZ" (the boundary)'
+    )
+    rep = parse_report(data)
+    assert rep.report_type == "delivery-status"
+    assert rep.boundary == "XYZ"
+    assert [r.action.value for r in rep.recipients] == ["failed"]
+
+
+def test_message_the_stdlib_cannot_flatten_gives_our_error() -> None:
+    # email.message.Message.as_bytes() raises UnicodeEncodeError on this message it
+    # parsed itself (non-ASCII boundary); only msgtrk errors may escape (RFC 2046 §5.1.1).
+    data = (
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="B\xff"\r\n'
+        b"\r\npre\xff\r\n--B\xff\r\n\r\nhi\r\n--B\xff--\r\n"
+    )
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    with pytest.raises(ParseError) as info:
+        parse_report(msg)
+    # positions are in the text the stdlib flattened (it rewrites the boundary as RFC 2231)
+    assert (info.value.line, info.value.column, info.value.rule) == (1, 16, "boundary")
+    assert parse_report(msg, strict=False).status is None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from msgtrk._errors import SerializeError
+from msgtrk._errors import LimitError, SerializeError
 
-__all__ = ["MAX_LINE", "split_lines", "stuff", "unstuff_line"]
+__all__ = ["MAX_LINE", "refuse_long_first_line", "split_lines", "stuff", "unstuff_line"]
 
 MAX_LINE = 998
 """Octets allowed on a command or response line before the CRLF (§2.2, §2.3)."""
@@ -44,3 +44,17 @@ def unstuff_line(line: bytes) -> bytes | None:
             return None
         return line[1:]
     return line
+
+
+def refuse_long_first_line(data: bytes | str, *, rule: str) -> None:
+    """LimitError when the first line is over 998 octets (§2.2, §2.3), before any copy.
+
+    Only the first 1000 octets are looked at, so a huge input costs nothing
+    (issue 7 limits: refuse before memory is spent).
+    """
+    window = data[: MAX_LINE + 2]
+    head = window.decode("latin-1") if isinstance(window, bytes) else window
+    if len(data) > MAX_LINE + 1 and "\n" not in head:
+        raise LimitError.at(
+            head, MAX_LINE, "line longer than 998 characters (RFC 3887 §2.2, §2.3)", rule=rule
+        )

@@ -9,7 +9,7 @@ import attrs
 
 from msgtrk._errors import Defect, LimitError, ParseError, SerializeError
 from msgtrk.mtqp import _syntax
-from msgtrk.mtqp._body import MAX_LINE
+from msgtrk.mtqp._body import MAX_LINE, refuse_long_first_line
 
 __all__ = [
     "Command",
@@ -282,6 +282,7 @@ def _lenient(cls: type, parts: list[tuple[int, str]], src: str, offset: int) -> 
 
 def parse_command(data: bytes | str, *, strict: bool = True) -> Command:
     """Parse one whole command line, CRLF included (RFC 3887 §2.2, §12 client-command)."""
+    refuse_long_first_line(data, rule="client-command")
     src = data.decode("latin-1") if isinstance(data, bytes) else data
     end = src.find("\r\n")
     if end < 0:

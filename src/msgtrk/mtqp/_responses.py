@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import enum
+import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from msgtrk._errors import Defect, LimitError, ParseError, SerializeError
 from msgtrk.mtqp import _syntax
-from msgtrk.mtqp._body import MAX_LINE, split_lines, stuff, unstuff_line
+from msgtrk.mtqp._body import (
+    MAX_LINE,
+    refuse_long_first_line,
+    split_lines,
+    stuff,
+    unstuff_line,
+)
 
 if TYPE_CHECKING:
     from msgtrk.tracking_status import TrackingResponse
@@ -127,6 +134,8 @@ class Response:
             raise ValueError("a body goes with +OK+ and only with +OK+ (RFC 3887 §2.3)")
         if value and not value.endswith(b"\r\n"):
             raise ValueError("a body is made of CRLF-terminated lines")
+        if value and (b"\r" in value.replace(b"\r\n", b"") or b"\n" in value.replace(b"\r\n", b"")):
+            raise ValueError("a body line holds no bare CR or LF (RFC 3887 §2.3: CRLF lines)")
 
     @classmethod
     def ok(cls, text: str | None = None, *, codes: Any = ()) -> Response:
@@ -135,8 +144,10 @@ class Response:
 
     @classmethod
     def multiline(cls, body: bytes | str, text: str | None = None, *, codes: Any = ()) -> Response:
-        """A ``+OK+`` with ``body`` (CRLF lines; a missing final CRLF is added)."""
+        """A ``+OK+`` with ``body``: lines end with CRLF (§2.3), so bare LF line ends
+        become CRLF and a missing final CRLF is added."""
         data = body.encode("utf-8") if isinstance(body, str) else body
+        data = re.sub(rb"\r?\n", b"\r\n", data)
         if data and not data.endswith(b"\r\n"):
             data += b"\r\n"
         return cls(indicator=Indicator.OK_MULTI, codes=codes, text=text, body=data)
@@ -206,6 +217,19 @@ def serialize_response(resp: Response) -> bytes:
     return head + stuff(resp.body, resp.spelling.needless_dots if resp.spelling else ())
 
 
+def _info_ok(info: str) -> bool:
+    """Whether ``info`` is a §12 response-info, checked code by code.
+
+    One code at a time keeps the check linear: the generated regex for the
+    whole ``*("/" (... / 1*NAMECHAR))`` backtracks exponentially on a bad
+    tail (fuzz finding F15).
+    """
+    if not info:
+        return True
+    one = _syntax.pattern("response-info")
+    return info[0] == "/" and all(one.fullmatch("/" + code) for code in info[1:].split("/"))
+
+
 def parse_status_line(
     line: str, *, source: str | None = None, offset: int = 0
 ) -> tuple[Indicator, tuple[ResponseCode | str, ...], str | None, StatusLine]:
@@ -234,7 +258,7 @@ def parse_status_line(
     info, text_part = line[n:end], line[end:]
     if (
         indicator is None
-        or not _syntax.pattern("response-info").fullmatch(info)
+        or not _info_ok(info)
         or not _syntax.pattern("opt-text").fullmatch(text_part)
     ):
         tail = ".\r\n" if indicator is Indicator.OK_MULTI else ""
@@ -287,6 +311,15 @@ def parse_body_lines(
             raise LimitError.at(
                 src, off + MAX_LINE, "line longer than 998 octets (§2.3)", rule="dataline"
             )
+        cr = line.find(b"\r")
+        if cr >= 0:  # local-fixes dataline: no CR or LF inside a line
+            raise ParseError.at(
+                src,
+                off + cr,
+                "bare CR inside a line: lines end with CRLF (§2.3)",
+                rule="dataline",
+                expected=["CRLF"],
+            )
         content = unstuff_line(line)
         if content is None:
             return body, defects, index + 1, tuple(needless)
@@ -318,6 +351,7 @@ def split_wire(data: bytes | str, rule: str) -> tuple[bytes, str, list[tuple[int
 
 def parse_response(data: bytes | str, *, strict: bool = True) -> Response:
     """Parse one whole response, single- or multi-line (RFC 3887 §2.3, §12)."""
+    refuse_long_first_line(data, rule="command-response")
     _raw, src, lines = split_wire(data, "command-response")
     first = lines[0][1]
     indicator, codes, text, spelling = parse_status_line(first.decode("latin-1"), source=src)

@@ -95,10 +95,25 @@ async def _event(conn: Connection, reader: asyncio.StreamReader, timeout: float)
         conn.receive_data(data)
 
 
+def _refuse_plaintext_after_starttls(reader: asyncio.StreamReader) -> None:
+    """Raise if clear-text bytes wait in ``reader`` when TLS is about to start (RFC 3887 §6).
+
+    asyncio keeps bytes already read from the socket in the reader's buffer
+    across ``start_tls()`` and would later return them as if they had come
+    through TLS (command injection, as in CVE-2011-0411).  Bytes the
+    connection has already been fed are caught by ``start_tls_done()``.
+    """
+    if getattr(reader, "_buffer", None):
+        raise RemoteProtocolError(
+            "data received after the STARTTLS answer and before TLS: STARTTLS must "
+            "be the last command of a batch (RFC 3887 §6, §8)"
+        )
+
+
 async def _targets(host: str, port: int | None, resolver: Resolver | None) -> list[tuple[str, int]]:
     """Where to connect: SRV targets of ``_mtqp._tcp.host`` first, else host itself (§2)."""
     if port is not None:
-        return [(host, port)]
+        return [(host.strip("[]"), port)]  # an IPv6 literal without its URI brackets
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -204,6 +219,7 @@ async def _converse(
         if answer.positive:
             context = ssl_context or ssl.create_default_context()
             conn.start_tls_done()  # raises if the server sent data after its +OK
+            _refuse_plaintext_after_starttls(reader)
             await writer.start_tls(context, server_hostname=server_hostname)
             greeting = await _event(conn, reader, timeout)
             if not isinstance(greeting, Greeting) or not greeting.positive:
@@ -252,6 +268,21 @@ def _verify(secret: str, certifier: str) -> bool:
     return verify_mtrk_secret(secret, certifier)
 
 
+def _envelope_id(envid: str) -> str:
+    """The Original-Envelope-Id of a TRACK envid: its xtext decoded (RFC 3461 §6.3).
+
+    The unique-envid's parts are xtext (RFC 3885 §3.2); a value that does
+    not decode to printable ASCII is kept encoded (no line breaks injected).
+    """
+    from msgtrk.esmtp import xtext_decode  # noqa: PLC0415 - deferred (import cost / cycle)
+
+    try:
+        decoded = xtext_decode(envid).decode("ascii")
+    except (MsgtrkError, UnicodeDecodeError):
+        return envid
+    return decoded if all(" " < c <= "~" for c in decoded) else envid
+
+
 def _opaque_body(envid: str, hostname: str) -> bytes:
     """A tracking-status whose action is "opaque" (RFC 3886 §3.3.3, RFC 3887 §4)."""
     from email.utils import formatdate  # noqa: PLC0415 - deferred (import cost / cycle)
@@ -259,7 +290,7 @@ def _opaque_body(envid: str, hostname: str) -> bytes:
     from msgtrk import tracking_status  # noqa: PLC0415 - deferred (import cost / cycle)
 
     text = (
-        f"Original-Envelope-Id: {envid}\r\n"
+        f"Original-Envelope-Id: {_envelope_id(envid)}\r\n"
         f"Reporting-MTA: dns; {hostname}\r\n"
         f"Arrival-Date: {formatdate(time.time())}\r\n"
         "\r\n"
@@ -353,6 +384,7 @@ async def _handle(
                 writer.write(conn.send(Response.ok("Begin TLS negotiation")))
                 await writer.drain()
                 conn.start_tls_done()  # raises if commands followed STARTTLS
+                _refuse_plaintext_after_starttls(reader)
                 await writer.start_tls(ssl_context)
                 writer.write(conn.send(Greeting.ready(f"{hostname} MTQP server ready")))
             elif isinstance(event, Quit):

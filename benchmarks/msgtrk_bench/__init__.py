@@ -1,0 +1,1 @@
+"""msgtrk benchmark harness (run it with ``python benchmarks/run.py``)."""
