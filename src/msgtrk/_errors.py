@@ -134,7 +134,7 @@ class ParseError(MsgtrkError, ValueError):
         )
 
 
-def _rebuild_parse_error(
+def _rebuild_parse_error(  # noqa: PLR0917 - pickle passes positionals
     cls: type[ParseError],
     message: str,
     line: int,
