@@ -1,4 +1,4 @@
-"""Open fuzz findings (``/work/coord/fuzz-findings.md``) and their reproducers.
+"""Open fuzz findings (``fuzz/FINDINGS.md``) and their reproducers.
 
 Each entry names the finding, the target whose campaign hits it, the
 failure signature prefix the campaign groups it under, and a minimal
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["FINDINGS", "FINDINGS_URL", "FIXED", "KNOWN_OPEN", "Known", "is_known"]
 
-FINDINGS_URL = "/work/coord/fuzz-findings.md"
+FINDINGS_URL = "fuzz/FINDINGS.md"
 
 
 @dataclass(frozen=True)

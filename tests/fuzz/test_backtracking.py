@@ -172,7 +172,7 @@ def _measure(use: inventory.Use) -> list[str]:
     return problems
 
 
-# Patterns of open findings (/work/coord/fuzz-findings.md), matched by source text.
+# Patterns of open findings (fuzz/FINDINGS.md), matched by source text.
 KNOWN_SLOW: dict[str, str] = {}
 KNOWN_SLOW_WHERE = {
     "grammars/mtqp_patterns.py PATTERNS['response-info']": "F15",

@@ -1,4 +1,4 @@
-"""Reproducers of every fuzz finding (/work/coord/fuzz-findings.md).
+"""Reproducers of every fuzz finding (fuzz/FINDINGS.md).
 
 Each row of ``msgtrk_fuzz.known.FINDINGS`` runs its minimal input through
 its target and asserts the fixed behaviour.  A fixed finding is a plain

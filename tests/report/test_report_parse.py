@@ -298,7 +298,7 @@ def test_third_part_of_any_type() -> None:
     assert rep.defects == ()
 
 
-# Fuzz findings F9-F11 (coord/fuzz-findings.md): only ParseError escapes, and every
+# Fuzz findings F9-F11 (fuzz/FINDINGS.md): only ParseError escapes, and every
 # position is that of the input as given.
 def test_non_ascii_content_type() -> None:
     data = b"Content-Type:\xe2\x84\xaa\xfe"
