@@ -186,6 +186,7 @@ FINDINGS: tuple[Known, ...] = (
         "mtqp_uri",
         "ValueError at mtqp/_uri.py",
         "mtqp://[2001:db8::1]:" + "1" * 5000 + "/track/a@b/QUJD",
+        fixed=True,
     ),
     Known("F11", "delivery_report", "invariant: defect wrong line/column", _ENCODED, fixed=True),
     Known("F12", "delivery_report", "invariant: strict parse recorded defects", _DSN, fixed=True),

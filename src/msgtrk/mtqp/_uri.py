@@ -130,7 +130,8 @@ def parse_uri(text: str) -> MtqpUri:
             text, pos, "expected a fully qualified domain name or an IP address", rule="domain"
         )
     if m.group(2):
-        port = int(m.group(2))
+        # At most 5 digits before int(): Python refuses huge digit strings.
+        port = int(m.group(2)) if len(m.group(2)) <= 5 else 0
         if not 0 < port < 65536:
             raise ParseError.at(text, pos + len(host) + 1, "port out of range", rule="port")
     if text[slash : slash + len(_TRACK)].lower() != _TRACK:
