@@ -35,13 +35,11 @@ from msgtrk._report import (
     check_boundary_param,
     check_header,
     content_type,
-    decode_body,
     make_boundary,
     parse_header_block,
     parse_part,
+    parse_status_body,
     quote,
-    shift_defect,
-    shift_error,
     split_multipart,
     strip_comments,
     to_octets,
@@ -354,42 +352,16 @@ def _parse_status(
             rule="body-part",
             expected=["7bit"],
         )
-        if part.cte in ("base64", "quoted-printable"):
-            data = decode_body(src, part, report)
-            try:
-                model = _status.parse_tracking_status(data, strict=report.strict)
-            except ParseError as exc:
-                # positions inside encoded text mean nothing in the MTSN: point at the part
-                report.fail(
-                    part.body_start,
-                    f"in the decoded {part.cte} part: {exc.message}",
-                    kind="encoded-status-syntax",
-                    rule=exc.rule,
-                    expected=exc.expected,
-                )
-                return None, None
-            report.defects.extend(
-                Defect.at(
-                    src.raw,
-                    part.body_start,
-                    d.kind,
-                    f"in the decoded {part.cte} part (line {d.line}, column {d.column}): "
-                    f"{d.message}",
-                    rule=d.rule,
-                )
-                for d in model.defects
-            )
-            return model, None
-    body = src.slice(part.body_start, part.end)
-    try:
-        model = _status.parse_tracking_status(body, strict=report.strict)
-    except ParseError as exc:
-        shifted = shift_error(exc, src, part.body_start)
-        if report.strict:
-            raise shifted from None
-        report.defects.append(Defect.from_error(shifted))
-        return None, None
-    report.defects.extend(shift_defect(d, src, part.body_start) for d in model.defects)
+    encoded = part.cte in ("base64", "quoted-printable")
+    model = parse_status_body(
+        src,
+        part,
+        report,
+        lambda data: _status.parse_tracking_status(data, strict=report.strict),
+        decoded=f"{part.cte} part" if encoded else None,
+    )
+    if model is None or encoded:
+        return model, None
     return model, (part.body_start, part.end)
 
 

@@ -26,7 +26,7 @@ import hashlib
 import html
 import re
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -496,51 +496,74 @@ def _parse_status_part(
 ) -> tuple[Any, tuple[int, int] | None]:
     is_global = part.type == "message/global-delivery-status"
     cte = part.cte
-    if cte not in _IDENTITY_CTE:
-        if not is_global:
-            report.fail(
-                part.cte_offset,
-                f"Content-Transfer-Encoding {cte} on message/delivery-status; "
-                "7bit MUST be used (RFC 3464 §2.1)",
-                kind="status-encoding",
-                rule="delivery-status-content",
-                expected=["7bit"],
-            )
-        data = decode_body(src, part, report)
+    encoded = cte not in _IDENTITY_CTE
+    if encoded and not is_global:
+        report.fail(
+            part.cte_offset,
+            f"Content-Transfer-Encoding {cte} on message/delivery-status; "
+            "7bit MUST be used (RFC 3464 §2.1)",
+            kind="status-encoding",
+            rule="delivery-status-content",
+            expected=["7bit"],
+        )
+    model = parse_status_body(
+        src,
+        part,
+        report,
+        lambda data: _status.parse_delivery_status(data, strict=report.strict, global_=is_global),
+        decoded=f"{cte} status part" if encoded else None,
+    )
+    return model, (None if encoded else (part.body_start, part.end))
+
+
+def parse_status_body(
+    src: MimeSource,
+    part: Part,
+    report: _Collector,
+    parse: Callable[[Any], Any],
+    *,
+    decoded: str | None,
+) -> Any:
+    """Parse a status part's body with ``parse``; positions refer to the whole message.
+
+    ``decoded`` names the transfer-encoded part when its body must be decoded
+    first: positions inside encoded text mean nothing in the message, so its
+    errors and defects point at the part (strict or lenient as ``report``).
+    Returns the model, or None when the part could not be read.
+    """
+    if decoded is not None:
         try:
-            model = _status.parse_delivery_status(data, strict=report.strict, global_=is_global)
+            model = parse(decode_body(src, part, report))
         except ParseError as exc:
-            # positions inside encoded text mean nothing in the message: point at the part
             report.fail(
                 part.body_start,
-                f"in the decoded {cte} status part: {exc.message}",
+                f"in the decoded {decoded}: {exc.message}",
                 kind="encoded-status-syntax",
                 rule=exc.rule,
                 expected=exc.expected,
             )
-            return None, None
+            return None
         report.defects.extend(
             Defect.at(
                 src.raw,
                 part.body_start,
                 d.kind,
-                f"in the decoded {cte} status part (line {d.line}, column {d.column}): {d.message}",
+                f"in the decoded {decoded} (line {d.line}, column {d.column}): {d.message}",
                 rule=d.rule,
             )
             for d in model.defects
         )
-        return model, None
-    body = src.slice(part.body_start, part.end)
+        return model
     try:
-        model = _status.parse_delivery_status(body, strict=report.strict, global_=is_global)
+        model = parse(src.slice(part.body_start, part.end))
     except ParseError as exc:
         shifted = shift_error(exc, src, part.body_start)
         if report.strict:
             raise shifted from None
         report.defects.append(Defect.from_error(shifted))
-        return None, (part.body_start, part.end)
+        return None
     report.defects.extend(shift_defect(d, src, part.body_start) for d in model.defects)
-    return model, (part.body_start, part.end)
+    return model
 
 
 # ---------------------------------------------------------------------------
