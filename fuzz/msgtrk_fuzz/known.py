@@ -180,6 +180,7 @@ FINDINGS: tuple[Known, ...] = (
         "invariant: serialize(parse(x, strict=False)) != x",
         b"TRACK a@b QUJD \r\n",
         lambda d: re.search(rb"[ \t]\r?\n", _b(d)) is not None,
+        fixed=True,
     ),
     Known(
         "F24",

@@ -140,3 +140,19 @@ def test_long_line_refused_before_memory_is_spent(parse: Any, data: bytes | str,
         tracemalloc.stop()
     assert (err.value.line, err.value.column, err.value.rule) == (1, 999, rule)
     assert peak < len(data) // 100
+
+
+@given(
+    keyword=st.sampled_from(["TRACK", "track", "QUIT", "Quit"]),
+    blanks=st.text(alphabet=" \t", min_size=1, max_size=5),
+)
+def test_lenient_trailing_blanks_round_trip(keyword: str, blanks: str) -> None:
+    # fuzz finding F23: lenient parsing kept the blanks before CRLF but serialize dropped them
+    args = " a@b.example QUJD" if keyword.upper() == "TRACK" else ""
+    line = f"{keyword}{args}{blanks}\r\n".encode()
+    with pytest.raises(mtqp.ParseError):
+        mtqp.parse_command(line)
+    command = mtqp.parse_command(line, strict=False)
+    assert [d.kind for d in command.defects] == ["trailing-blanks"]
+    assert command.defects[0].column == len(keyword) + len(args) + 1
+    assert mtqp.serialize(command) == line

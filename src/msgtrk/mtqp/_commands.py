@@ -150,6 +150,7 @@ def serialize_command(cmd: Command) -> bytes:
     sp = cmd.spelling
     if isinstance(cmd, Track):
         line = _keyword(cmd, "TRACK") + _gap(sp, 0) + cmd.envid + _gap(sp, 1) + cmd.secret
+        line += _gap(sp, 2, "")  # blanks before CRLF that lenient parsing kept
     elif isinstance(cmd, StartTLS):
         line = _keyword(cmd, "STARTTLS") + _gap(sp, 0) + cmd.domain + _gap(sp, 1, "")
     elif isinstance(cmd, Comment):
@@ -157,7 +158,7 @@ def serialize_command(cmd: Command) -> bytes:
         if cmd.text is not None:
             line += _gap(sp, 0)[:1] + cmd.text
     elif isinstance(cmd, Quit):
-        line = _keyword(cmd, "QUIT")
+        line = _keyword(cmd, "QUIT") + _gap(sp, 0, "")
     else:
         line = cmd.keyword
         if cmd.arguments is not None:
