@@ -7,6 +7,7 @@ the ABNF ``rule`` that failed and what was ``expected`` there.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 import attrs
@@ -25,14 +26,43 @@ __all__ = [
 ]
 
 
+# The last large text ``position`` was asked about, and its line-start table once
+# asked twice: lenient parses record many defects in one input, and counting
+# lines from the start for each would make them quadratic.
+_SMALL = 4096
+_seen: tuple[str | bytes, list[int] | None] | None = None
+
+
+def _line_starts(text: str | bytes) -> list[int]:
+    nl: str | bytes = "\n" if isinstance(text, str) else b"\n"
+    starts = [0]
+    at = text.find(nl)  # type: ignore[arg-type]
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find(nl, at + 1)  # type: ignore[arg-type]
+    return starts
+
+
 def position(text: str | bytes, offset: int) -> tuple[int, int]:
     """Return the 1-based ``(line, column)`` of ``offset`` in ``text``.
 
     Lines end at LF (a CR before it belongs to the line).  An offset at or
     past the end of the text gives the position just after the last
-    character, never ``-1``.
+    character, never ``-1``.  Repeated calls on one large text cost
+    ``O(log lines)`` each after the first two.
     """
+    global _seen  # noqa: PLW0603
     offset = max(0, min(offset, len(text)))
+    if len(text) > _SMALL:
+        seen = _seen
+        if seen is not None and seen[0] is text:
+            starts = seen[1]
+            if starts is None:
+                starts = _line_starts(text)
+                _seen = (text, starts)
+            line = bisect.bisect_right(starts, offset)
+            return line, offset - starts[line - 1] + 1
+        _seen = (text, None)
     nl: str | bytes = "\n" if isinstance(text, str) else b"\n"
     line = text.count(nl, 0, offset) + 1  # type: ignore[arg-type]
     start = text.rfind(nl, 0, offset) + 1  # type: ignore[arg-type]

@@ -168,3 +168,34 @@ def test_mtqp_response_codes_are_linear(label: str) -> None:
         fn, lambda n: b"-ERR" + b"/ADMIN" * n + b"\x00\r\n", start=8, most=64, budget=1.0
     )
     assert ratio <= MAX_RATIO, f"x{ratio:.0f} from n={n}"
+
+
+_CONTAINERS = {
+    "tracking_response": (
+        'Content-Type: multipart/related; boundary=X; type="message/tracking-status"\r\n\r\n'
+    ),
+    "delivery_report": (
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=X\r\n\r\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("label", sorted(_CONTAINERS))
+def test_container_defect_per_part_is_linear(label: str) -> None:
+    # review finding (session 2): one defect per wrongly typed part made the lenient
+    # container parse quadratic (each defect's line counted from the start of the input)
+    parse = msgtrk.tracking_status.parse_response
+    if label == "delivery_report":
+        parse = msgtrk.delivery_status.parse_report
+    fn = _quiet(parse, strict=False)
+    head = _CONTAINERS[label]
+    part = "--X\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+    ratio, n = growth(
+        fn,
+        lambda n: (head + part * n + "--X--\r\n").encode(),
+        start=1_000,
+        most=1_000,
+        measurable=0.0,
+        limit=MAX_RATIO,
+    )
+    assert ratio <= MAX_RATIO, f"x{ratio:.0f} from n={n}"
