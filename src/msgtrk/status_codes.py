@@ -233,12 +233,15 @@ class StatusCode:
     """One enhanced status code ``class.subject.detail`` (RFC 3463 §2).
 
     ``klass`` is the raw class digit (an ``int``); :attr:`status_class` gives
-    the :class:`StatusClass` when it is 2, 4 or 5.
+    the :class:`StatusClass` when it is 2, 4 or 5.  ``text`` keeps the
+    spelling :meth:`parse` read (``"5.01.1"``); it does not take part in
+    equality.
     """
 
     klass: int = attrs.field(validator=_sub_code)
     subject: int = attrs.field(validator=_sub_code)
     detail: int = attrs.field(validator=_sub_code)
+    text: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @classmethod
     def parse(cls, text: str) -> StatusCode:
@@ -256,7 +259,7 @@ class StatusCode:
                 rule="status-code",
                 expected=["DIGIT", '"."'],
             )
-        return cls(klass=int(m[1]), subject=int(m[2]), detail=int(m[3]))
+        return cls(klass=int(m[1]), subject=int(m[2]), detail=int(m[3]), text=text)
 
     @classmethod
     def of(cls, klass: int, subject: int, detail: int) -> StatusCode:
@@ -264,6 +267,8 @@ class StatusCode:
         return cls(klass=klass, subject=subject, detail=detail)
 
     def __str__(self) -> str:
+        if self.text is not None:
+            return self.text
         return f"{self.klass}.{self.subject}.{self.detail}"
 
     @property
@@ -276,8 +281,10 @@ class StatusCode:
 
     @property
     def is_well_formed(self) -> bool:
-        """True when the class is 2, 4 or 5 (RFC 3463 §2)."""
-        return self.klass in (2, 4, 5)
+        """True when the class is 2, 4 or 5 and no sub-code has a leading zero (RFC 3463 §2)."""
+        if self.klass not in (2, 4, 5):
+            return False
+        return self.text is None or self.text == f"{self.klass}.{self.subject}.{self.detail}"
 
     @property
     def registered(self) -> RegisteredCode | None:

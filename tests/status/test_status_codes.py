@@ -96,3 +96,15 @@ def test_subject_and_class_titles() -> None:
     assert StatusCode.of(5, 7, 1).subject_meaning == "Security or Policy Status"
     with pytest.raises(ValueError, match=r"0\.\.999"):
         StatusCode(klass=5, subject=1000, detail=0)
+
+
+@pytest.mark.parametrize("text", ["5.01.1", "4.1.01", "2.0.000", "5.001.1"])
+def test_leading_zeros_are_kept_and_not_well_formed(text: str) -> None:
+    # RFC 3463 §2: sub-codes MUST be expressed without leading zero digits
+    code = StatusCode.parse(text)
+    assert str(code) == text
+    assert not code.is_well_formed
+    plain = StatusCode.of(code.klass, code.subject, code.detail)
+    assert code == plain
+    assert plain.is_well_formed
+    assert str(plain) != text
