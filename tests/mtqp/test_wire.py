@@ -416,3 +416,35 @@ def test_body_lines_end_with_crlf() -> None:
     for body in (b"a\nb\r\n", b"a\rb\r\n", b"\n\r\n"):
         with pytest.raises(ValueError, match="bare CR or LF"):
             mtqp.Response(indicator=mtqp.Indicator.OK_MULTI, body=body)
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        # "+" must start a hexchar in xtext (RFC 3885 §3.2, RFC 3461 §4)
+        (mtqp.Track(envid="a+b@example.com", secret="QUJD"), "unique-envid"),
+        # "=" is not in the base64 set of RFC 3887 §12
+        (mtqp.Track(envid="a@example.com", secret="QUJD="), "CRLF"),
+        # RFC 3887 §6: STARTTLS names the server's FQDN
+        (mtqp.StartTLS(domain="localhost"), "domain"),
+    ],
+)
+def test_serialize_refuses_what_strict_parsing_refuses(command: mtqp.Command, rule: str) -> None:
+    # review finding (session 2): built models were written without the grammar check
+    with pytest.raises(mtqp.SerializeError, match=f"rule {rule}"):
+        mtqp.serialize(command)
+
+
+def test_a_lenient_model_serializes_its_departures_back() -> None:
+    line = b"TRACK <tracking-id> QUJD=\r\n"
+    command = mtqp.parse_command(line, strict=False)
+    assert {d.kind for d in command.defects} == {"envid-without-at", "base64-padding"}
+    assert mtqp.serialize(command) == line
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_parse_command_takes_any_bytes_like(kind: type) -> None:
+    line = b"TRACK a@b.example QUJD\r\n"
+    assert mtqp.parse_command(kind(line)) == mtqp.parse_command(line)
+    with pytest.raises(mtqp.LimitError):
+        mtqp.parse_command(kind(b"COMMENT " + b"a" * 1000 + b"\r\n"))

@@ -46,14 +46,14 @@ def unstuff_line(line: bytes) -> bytes | None:
     return line
 
 
-def refuse_long_first_line(data: bytes | str, *, rule: str) -> None:
+def refuse_long_first_line(data: bytes | bytearray | memoryview | str, *, rule: str) -> None:
     """LimitError when the first line is over 998 octets (§2.2, §2.3), before any copy.
 
     Only the first 1000 octets are looked at, so a huge input costs nothing
     (issue 7 limits: refuse before memory is spent).
     """
     window = data[: MAX_LINE + 2]
-    head = window.decode("latin-1") if isinstance(window, bytes) else window
+    head = window if isinstance(window, str) else bytes(window).decode("latin-1")
     if len(data) > MAX_LINE + 1 and "\n" not in head:
         raise LimitError.at(
             head, MAX_LINE, "line longer than 998 characters (RFC 3887 §2.2, §2.3)", rule=rule

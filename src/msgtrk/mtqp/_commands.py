@@ -165,6 +165,15 @@ def serialize_command(cmd: Command) -> bytes:
             line += _gap(sp, 0)[:1] + cmd.arguments
     if len(line) > MAX_LINE:
         raise SerializeError(f"command line is {len(line)} characters; RFC 3887 §2.2 allows 998")
+    rule = _RULES.get(type(cmd))
+    # a model lenient parsing built keeps its recorded departures; any other
+    # must be what strict parsing accepts (design.md §2)
+    if rule is not None and not cmd.defects and not _syntax.pattern(rule).fullmatch(line + "\r\n"):
+        error = _syntax.fail(rule, line + "\r\n")
+        raise SerializeError(
+            f"{line!r} is not a valid {rule}: {error.message} at column {error.column}"
+            f" (rule {error.rule}, expected {', '.join(error.expected) or '-'})"
+        )
     return line.encode("ascii") + b"\r\n"
 
 
@@ -281,10 +290,13 @@ def _lenient(cls: type, parts: list[tuple[int, str]], src: str, offset: int) -> 
     return defects or None
 
 
-def parse_command(data: bytes | str, *, strict: bool = True) -> Command:
-    """Parse one whole command line, CRLF included (RFC 3887 §2.2, §12 client-command)."""
+def parse_command(data: bytes | bytearray | memoryview | str, *, strict: bool = True) -> Command:
+    """Parse one whole command line, CRLF included (RFC 3887 §2.2, §12 client-command).
+
+    ``data`` is the line as received (any bytes-like object) or as text.
+    """
     refuse_long_first_line(data, rule="client-command")
-    src = data.decode("latin-1") if isinstance(data, bytes) else data
+    src = data if isinstance(data, str) else bytes(data).decode("latin-1")
     end = src.find("\r\n")
     if end < 0:
         lf = src.find("\n")
