@@ -24,9 +24,10 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(prog="msgtrk", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: dict[str, argparse.ArgumentParser] = {}
     for name, (module_name, help_text) in _COMMANDS.items():
         try:
             module = importlib.import_module(module_name)
@@ -34,14 +35,20 @@ def _build_parser() -> argparse.ArgumentParser:
             continue
         command = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(command)
-        command.set_defaults(_run=module.run)
-    return parser
+        command.set_defaults(_run=module.run, command=name)
+        commands[name] = command
+    return parser, commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit status."""
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+    parser, commands = _build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in commands:
+        # options may come between positionals: ``track HOST --port N ENVID SECRET``
+        args = commands[argv[0]].parse_intermixed_args(argv[1:])
+    else:
+        args = parser.parse_args(argv)
     try:
         return int(args._run(args))
     except KeyboardInterrupt:  # pragma: no cover

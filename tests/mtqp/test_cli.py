@@ -50,6 +50,9 @@ def test_track_command(server: tuple[int, str], capsys: pytest.CaptureFixture[st
     assert main(["track", "--json", "127.0.0.1", ENVID, secret, "--port", str(port)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert "delivered" in json.dumps(data)
+    # options between the positionals (review finding, session 2)
+    assert main(["track", "127.0.0.1", "--port", str(port), ENVID, "--json", secret]) == 0
+    assert json.loads(capsys.readouterr().out) == data
     assert main(["track", "--raw", uri]) == 0
     assert "Content-Type: multipart/related" in capsys.readouterr().out
     wrong = mtqp.build_uri(host="127.0.0.1", port=port, envid=ENVID, secret="V3Jvbmc")
