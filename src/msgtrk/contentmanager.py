@@ -12,8 +12,9 @@ with that manager)::
                                  # multipart/related (MTSN)       -> TrackingResponse
     part.set_content(model)      # builds the part (or the whole multipart)
 
-``get_content(strict=False)`` parses leniently.  ``register(manager)`` adds
-the same handlers to a manager of your own.
+``get_content(strict=False)`` parses leniently; the manager's other get
+handlers accept and ignore ``strict``, so one call walks a whole DSN.
+``register(manager)`` adds the same handlers to a manager of your own.
 
 Limits, because the standard library has already taken the part apart
 before a handler sees it (RFC 3464 bodies are parsed as blocks of header
@@ -214,8 +215,23 @@ def set_tracking_response(msg: email.message.Message, response: TrackingResponse
     _set_multipart(msg, serialize_response(response))
 
 
+def _ignoring_strict(handler: Any) -> Any:
+    if getattr(handler, "_msgtrk_ignores_strict", False):
+        return handler
+
+    def get(msg: email.message.Message, *args: Any, strict: bool = True, **kw: Any) -> Any:
+        return handler(msg, *args, **kw)
+
+    get._msgtrk_ignores_strict = True  # type: ignore[attr-defined]
+    return get
+
+
 def register(manager: email.contentmanager.ContentManager) -> None:
-    """Add msgtrk's get and set handlers to ``manager``."""
+    """Add msgtrk's get and set handlers to ``manager``; its other get handlers
+    learn to accept (and ignore) the ``strict`` keyword."""
+    handlers: dict[str, Any] = manager.get_handlers  # type: ignore[attr-defined]
+    for key, handler in list(handlers.items()):
+        handlers[key] = _ignoring_strict(handler)
     manager.add_get_handler("message/delivery-status", get_delivery_status)
     manager.add_get_handler("message/global-delivery-status", get_delivery_status)
     manager.add_get_handler("message/tracking-status", get_tracking_status)

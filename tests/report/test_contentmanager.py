@@ -187,3 +187,33 @@ def test_register_on_own_manager_and_default_untouched() -> None:
     plain = email.message_from_bytes(data, policy=email.policy.default)
     (p,) = parts(plain, "message/delivery-status")
     assert not isinstance(p.get_content(), DeliveryStatus)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_one_get_content_call_walks_a_whole_dsn(strict: bool) -> None:
+    # review finding (session 2): the stdlib's own handlers refused strict=
+    data = (CORPUS / "gmail-address-not-found.eml").read_bytes()
+    msg = email.message_from_bytes(data, policy=POLICY)
+    plain = email.message_from_bytes(data, policy=email.policy.default)
+    kinds = {}
+    for ours, theirs in zip(msg.walk(), plain.walk(), strict=True):
+        if ours.get_content_maintype() == "multipart" and ours is not msg:
+            continue  # the stdlib has no get_content for multipart/alternative
+        got = ours.get_content(strict=strict)
+        kinds[ours.get_content_type()] = type(got).__name__
+        if not ours.get_content_type().startswith(("multipart/", "message/")):
+            assert got == theirs.get_content()
+    assert kinds["multipart/report"] == "DeliveryReport"
+    assert kinds["message/delivery-status"] == "DeliveryStatus"
+    assert kinds["text/plain"] == "str"
+
+
+def test_register_leaves_the_stdlib_manager_alone() -> None:
+    manager = copy.deepcopy(email.contentmanager.raw_data_manager)
+    contentmanager.register(manager)
+    text = email.contentmanager.raw_data_manager.get_handlers["text"]  # type: ignore[attr-defined]
+    assert text is email.contentmanager.get_text_content  # type: ignore[attr-defined]
+    contentmanager.register(manager)  # twice: handlers are wrapped once
+    wrapped = manager.get_handlers["text"]  # type: ignore[attr-defined]
+    assert wrapped.__closure__ is not None
+    assert wrapped.__closure__[0].cell_contents is email.contentmanager.get_text_content  # type: ignore[attr-defined]
