@@ -69,7 +69,10 @@ def position(text: str | bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def _line_at(text: str | bytes, offset: int) -> str:
+def _line_at(text: str | bytes, offset: int) -> tuple[str, int]:
+    """The line holding ``offset`` (without its end) and the offset's 1-based
+    column in that line as shown: octets of bytes input are shown decoded as
+    UTF-8 (invalid octets as U+FFFD), so the caret counts characters."""
     offset = max(0, min(offset, len(text)))
     nl: str | bytes = "\n" if isinstance(text, str) else b"\n"
     start = text.rfind(nl, 0, offset) + 1  # type: ignore[arg-type]
@@ -78,8 +81,10 @@ def _line_at(text: str | bytes, offset: int) -> str:
         end = len(text)
     line = text[start:end]
     if isinstance(line, bytes):
-        line = line.decode("latin-1")
-    return line.rstrip("\r")
+        shown = line.decode("utf-8", "replace")
+        caret = len(line[: offset - start].decode("utf-8", "replace")) + 1
+        return shown.rstrip("\r"), caret
+    return line.rstrip("\r"), offset - start + 1
 
 
 class MsgtrkError(Exception):
@@ -103,6 +108,7 @@ class ParseError(MsgtrkError, ValueError):
         rule: str | None = None,
         expected: Iterable[str] = (),
         source_line: str | None = None,
+        source_column: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -112,6 +118,8 @@ class ParseError(MsgtrkError, ValueError):
         self.rule = rule
         self.expected: tuple[str, ...] = tuple(expected)
         self.source_line = source_line
+        # where the caret goes under source_line (differs from column for bytes input)
+        self.source_column = column if source_column is None else source_column
 
     @classmethod
     def at(
@@ -126,6 +134,7 @@ class ParseError(MsgtrkError, ValueError):
         """Build the error for ``offset`` in ``text``, computing line and column."""
         offset = max(0, min(offset, len(text)))
         line, column = position(text, offset)
+        source_line, source_column = _line_at(text, offset)
         return cls(
             message,
             line=line,
@@ -133,7 +142,8 @@ class ParseError(MsgtrkError, ValueError):
             offset=offset,
             rule=rule,
             expected=expected,
-            source_line=_line_at(text, offset),
+            source_line=source_line,
+            source_column=source_column,
         )
 
     def __str__(self) -> str:
@@ -145,7 +155,7 @@ class ParseError(MsgtrkError, ValueError):
             parts.append("\n  expected: " + ", ".join(self.expected))
         if self.source_line is not None:
             shown = self.source_line.expandtabs(1)
-            parts.append(f"\n  | {shown}\n  | {' ' * (self.column - 1)}^")
+            parts.append(f"\n  | {shown}\n  | {' ' * (self.source_column - 1)}^")
         return "".join(parts)
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -160,6 +170,7 @@ class ParseError(MsgtrkError, ValueError):
                 self.rule,
                 self.expected,
                 self.source_line,
+                self.source_column,
             ),
         )
 
@@ -173,6 +184,7 @@ def _rebuild_parse_error(  # noqa: PLR0917 - pickle passes positionals
     rule: str | None,
     expected: tuple[str, ...],
     source_line: str | None,
+    source_column: int | None = None,
 ) -> ParseError:
     return cls(
         message,
@@ -182,6 +194,7 @@ def _rebuild_parse_error(  # noqa: PLR0917 - pickle passes positionals
         rule=rule,
         expected=expected,
         source_line=source_line,
+        source_column=source_column,
     )
 
 

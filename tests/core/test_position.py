@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from msgtrk._errors import position
+from msgtrk._errors import ParseError, position
 
 
 def _naive(text: str | bytes, offset: int) -> tuple[int, int]:
@@ -34,3 +36,16 @@ def test_repeated_calls_on_a_large_text_use_one_table() -> None:
     other = "y\n" * 50_000  # a different text of the same size is not confused with it
     assert position(other, 5) == (3, 2)
     assert position(text, 99_999) == (50_000, 2)
+
+
+def test_caret_of_bytes_input_counts_characters() -> None:
+    # column stays in octets (documented); the echoed line is UTF-8, not Latin-1 mojibake
+    error = ParseError.at("MAIL FROM:<café@x> !".encode(), 20, "bad", rule="mail")
+    assert (error.line, error.column, error.source_column) == (1, 21, 20)
+    shown = str(error).splitlines()
+    assert shown[-2] == "  | MAIL FROM:<café@x> !"
+    assert shown[-1].index("^") == shown[-2].index("!")
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.source_column, str(again)) == (20, str(error))
+    invalid = ParseError.at(b"a\xff!", 2, "bad")
+    assert str(invalid).splitlines()[-2:] == ["  | a\ufffd!", "  |   ^"]

@@ -64,6 +64,7 @@ def _shift(err: ParseError, offset: int, line: int, cls: type[ParseError]) -> Pa
         rule=err.rule,
         expected=err.expected,
         source_line=err.source_line,
+        source_column=err.source_column,
     )
 
 
