@@ -153,3 +153,30 @@ def test_null_reverse_path_and_postmaster(server: tuple[Recorder, int]) -> None:
     assert handler.mail[0].reverse_path is None
     assert handler.rcpt[0].forward_path.is_postmaster
     assert handler.rcpt[1].source_route == ("relay.example",)
+
+
+def test_lenient_server_answers_501_for_unreadable_parameters() -> None:
+    # review #7: leniently read parameters that cannot be understood are kept as InvalidParam;
+    # the server still refuses them, naming the parameter
+    handler = Recorder()
+    port = _free_port()
+    controller = TrackingController(
+        handler, hostname="127.0.0.1", port=port, ready_timeout=TIMEOUT, strict=False
+    )
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=TIMEOUT) as client:
+            client.ehlo("client.example.com")
+            code, text = client.mail("a@example.com", ["ENVID=QQ+2"])
+            assert (code, text[:27]) == (501, b"5.5.4 Bad ENVID parameter: ")
+            assert b"hexchar" in text
+            # review #12(k): a MAIL line well over 668 octets (AUTH= may add 500) is read
+            code, _ = client.mail("a@example.com", ["ENVID=x@h", "SIZE=1", "X-LONG=" + "v" * 900])
+            assert code == 555  # not recognized, rather than "line too long"
+            code, _ = client.mail("a@example.com", ["ENVID=x@h"])
+            assert code == 250
+            code, text = client.rcpt("b@example.org", ["NOTIFY=NEVER,DELAY"])
+            assert (code, text[:28]) == (501, b"5.5.4 Bad NOTIFY parameter: ")
+    finally:
+        controller.stop()
+    assert handler.rcpt == []

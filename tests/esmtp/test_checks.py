@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from msgtrk import ParseError
 from msgtrk.esmtp import (
+    ENFORCED,
     EnvidParam,
     ExtensionParam,
     MailCommand,
@@ -56,7 +58,20 @@ def test_envid_not_unique_with_mtrk() -> None:
     ],
 )
 def test_mail_findings(line: str, expected: list[tuple[str, str]]) -> None:
-    assert kinds(parse_mail(line)) == expected
+    _strict_agrees(line, expected)
+    assert kinds(parse_mail(line, strict=False)) == expected
+
+
+def _strict_agrees(line: str, expected: list[tuple[str, str]]) -> None:
+    # strict parsing raises exactly the ENFORCED findings (review #8)
+    parse = parse_mail if line.startswith("MAIL") else parse_rcpt
+    if any(kind in ENFORCED for kind, _ in expected):
+        with pytest.raises(ParseError):
+            parse(line)
+        lenient = parse(line, strict=False)
+        assert [d.kind for d in lenient.defects] == [k for k, _ in expected]
+    else:
+        assert kinds(parse(line)) == expected
 
 
 @pytest.mark.parametrize(
@@ -75,7 +90,8 @@ def test_mail_findings(line: str, expected: list[tuple[str, str]]) -> None:
     ],
 )
 def test_rcpt_findings(line: str, expected: list[tuple[str, str]]) -> None:
-    assert kinds(parse_rcpt(line)) == expected
+    _strict_agrees(line, expected)
+    assert kinds(parse_rcpt(line, strict=False)) == expected
 
 
 def test_duplicates_and_sizes_in_built_or_lenient_models() -> None:
@@ -95,3 +111,16 @@ def test_severity() -> None:
     (finding,) = check(parse_mail("MAIL FROM:<a@b> ENVID=x@y MTRK=abc"))
     assert finding.severity is Severity.WARNING
     assert finding.keyword == "MTRK"
+
+
+def test_invalid_parameter_finding() -> None:
+    # review #7: an unreadable parameter kept by lenient parsing is an error-level finding
+    cmd = parse_mail(f"MAIL FROM:<a@b> ENVID=x+ MTRK={CERT}", strict=False)
+    (finding,) = check(cmd)
+    assert (finding.kind, finding.keyword, finding.severity) == (
+        "invalid-parameter",
+        "ENVID",
+        Severity.ERROR,
+    )
+    assert "ENVID: hexchar" in finding.message
+    assert "invalid-parameter" in ENFORCED

@@ -12,10 +12,13 @@ from typing import Any
 
 import pytest
 
-from msgtrk import LimitError, ParseError
+from msgtrk import LimitError, ParseError, SerializeError
 from msgtrk.esmtp import (
+    MAIL_LINE_DSN_MTRK,
+    MAIL_LINE_MAX,
     EnvidParam,
     ExtensionParam,
+    InvalidParam,
     Mailbox,
     MailCommand,
     MtrkParam,
@@ -190,9 +193,8 @@ VALID_RCPT: list[tuple[str, Any]] = [
     (T + " ORCPT=utf-8;j\\x{E9}@example.com", R("a@b", orcpt("utf-8", "jé@example.com"))),  # RFC 6533 §3 utf-8-addr-xtext
     (T + " ORCPT=utf-8;jé@example.com", R("a@b", orcpt("utf-8", "jé@example.com"))),  # RFC 6533 §3 utf-8-addr-unitext
     (T + " ORCPT=utf-8;a\\x{2B}b@x", R("a@b", orcpt("utf-8", "a+b@x"))),  # RFC 6533 §3 "+" as HEXPOINT
-    (T + " ORCPT=utf-8;a\\x{5C}b@x", R("a@b", orcpt("utf-8", "a\\b@x"))),  # RFC 6533 §3 "\" as 5C
+    (T + ' ORCPT=utf-8;"a\\x{5C}\\x{5C}b"@x', R("a@b", orcpt("utf-8", '"a\\\\b"@x'))),  # RFC 6533 §3 "\" as 5C, in a quoted local part
     (T + " ORCPT=utf-8;\\x{1F600}@x", R("a@b", orcpt("utf-8", "\U0001f600@x"))),  # RFC 6533 §3 5-digit form
-    (T + " ORCPT=utf-8;a+tag@x", R("a@b", orcpt("utf-8", "a+tag@x"))),  # RFC 6533 §3 utf-8-address form
     (T + " ORCPT=UTF-8;b@x", R("a@b", orcpt("utf-8", "b@x"))),  # RFC 6533 §3 type without case
     # --- combinations; RFC 3461 §10 examples ---
     ("RCPT TO:<Sam@Boondoggle.GOV> NOTIFY=SUCCESS ORCPT=rfc822;George@Tax-ME.GOV",
@@ -301,6 +303,12 @@ INVALID: list[tuple[str, str, str]] = [
      "                        ^", "hexchar"),  # §4 hexchar
     ("MAIL FROM:<a@b> ENVID=aé",
      "                       ^", "xtext"),  # §4 xchar is ASCII
+    ("MAIL FROM:<a@b> ENVID=a+0D+0Ab@example.com",
+     "                       ^", "envid-parameter"),  # §4.4 MUST be printable US-ASCII before xtext (review #8)
+    ("MAIL FROM:<a@b> ENVID=a+C3+A9",
+     "                       ^", "envid-parameter"),  # §4.4 US-ASCII only
+    ("MAIL FROM:<a@b> ENVID=a+7F",
+     "                       ^", "envid-parameter"),  # §4.4 DEL is not printable
     ("MAIL FROM:<a@b> ENVID=a ENVID=b",
      "                        ^", "Mail-parameters"),  # §4.5 not more than once
     ("MAIL FROM:<a@b> ENVID=a envid=b",
@@ -435,6 +443,18 @@ INVALID_RCPT: list[tuple[str, str, str]] = [
      "                          ^", "utf-8-enc-addr"),  # RFC 6533 §3 1*(...)
     ("RCPT TO:<a@b> ORCPT=utf-8;a\\b",
      "                            ^", "EmbeddedUnicodeChar"),  # RFC 6533 §3 "\" only as \x{...}
+    ("RCPT TO:<a@b> ORCPT=utf-8;a+tag@x",
+     "                           ^", "utf-8-enc-addr"),  # RFC 6533 §3 "+" MUST be \x{2B} in ORCPT (review #8)
+    ("RCPT TO:<b@example.org> ORCPT=utf-8;b+5Cx{E9}@example.org",
+     "                                     ^", "utf-8-enc-addr"),  # RFC 6533 §3 QCHAR excludes "+" (not xtext)
+    ("RCPT TO:<a@b> ORCPT=utf-8;a\\x{5C}b@x",
+     "                          ^", "utf-8-address"),  # RFC 6533 §3 MUST be a Mailbox when decoded
+    ("RCPT TO:<a@b> ORCPT=utf-8;ab",
+     "                            ^", "Mailbox"),  # RFC 6533 §3 utf-8-address = Mailbox
+    ("RCPT TO:<b@example.org> ORCPT=rfc822;b+C3+A9@example.org",
+     "                                      ^", "orcpt-parameter"),  # RFC 3461 §4.2 printable US-ASCII before xtext
+    ("RCPT TO:<a@b> ORCPT=rfc822;a+0Db",
+     "                            ^", "orcpt-parameter"),  # RFC 3461 §4.2 no CR
     ("RCPT TO:<a@b> ORCPT=rfc822;a ORCPT=rfc822;b",
      "                             ^", "Rcpt-parameters"),  # §4.5
     ("RCPT TO:<a@b> NOTIFY=NEVER orcpt=x;a ORCPT=x;b",
@@ -529,9 +549,9 @@ def test_orcpt_limit() -> None:
     assert parse_rcpt("RCPT TO:<a@b> ORCPT=" + value[:-1]).orcpt is not None
 
 
-@pytest.mark.parametrize(("kind", "limit"), [("MAIL", 668), ("RCPT", 1042)])
+@pytest.mark.parametrize(("kind", "limit"), [("MAIL", 4096), ("RCPT", 1042)])
 def test_line_limits(kind: str, limit: int) -> None:
-    # RFC 5321 §4.5.3.1.4 (512 with CRLF) + RFC 3461 §5.4 + RFC 3885 §2 (5)
+    # RFC 5321 §4.5.3.1.4 (512 with CRLF) + RFC 3461 §5.4 (any combination of parameters)
     head = "MAIL FROM:<a@b> X=" if kind == "MAIL" else "RCPT TO:<a@b> X="
     fits = head + "v" * (limit - 2 - len(head))
     assert len(_parse_for(kind, fits + "\r\n").params) == 1
@@ -576,3 +596,168 @@ def test_lenient_lowercase_hexchar() -> None:
     rcpt = parse_rcpt("RCPT TO:<a@b> ORCPT=rfc822;a+2bb@c", strict=False)
     assert rcpt.orcpt is not None and rcpt.orcpt.address == "a+b@c"
     assert serialize(rcpt) == "RCPT TO:<a@b> ORCPT=rfc822;a+2bb@c"
+
+
+def test_lenient_keeps_unreadable_parameters_in_order() -> None:
+    # review #7: RFC 3461 §5.2.1 / RFC 3885 §3.3 pass them on unchanged, so the model keeps them
+    cmd = parse_mail("MAIL FROM:<a@b> ENVID=QQ+2 RET=HDRS MTRK=a=b X_Y=1 NOTIFY=x", strict=False)
+    assert [type(p).__name__ for p in cmd.params] == [
+        "InvalidParam",
+        "RetParam",
+        "InvalidParam",
+        "InvalidParam",
+        "ExtensionParam",
+    ]
+    assert cmd.params[0] == InvalidParam(keyword="envid", value="QQ+2")
+    assert [(p.keyword, p.value, p.source) for p in cmd.params if isinstance(p, InvalidParam)] == [
+        ("ENVID", "QQ+2", "ENVID=QQ+2"),
+        ("MTRK", "a=b", "MTRK=a=b"),
+        ("X_Y", "1", "X_Y=1"),
+    ]
+    # each defect names its parameter, at the offending character, and is the param's defect
+    assert [(d.message.split(":")[0], d.column, d.rule) for d in cmd.defects] == [
+        ("ENVID", 27, "hexchar"),
+        ("MTRK", 43, "mtrk-certifier"),
+        ("X_Y", 47, "esmtp-keyword"),
+    ]
+    assert [p.defect for p in cmd.params if isinstance(p, InvalidParam)] == list(cmd.defects)
+    assert cmd.envid is None and cmd.mtrk is None and cmd.ret is Ret.HDRS
+    assert serialize(cmd) == "MAIL FROM:<a@b> ENVID=QQ+2 RET=HDRS MTRK=a=b X_Y=1 NOTIFY=x"
+    # a built model cannot hold one (it is written only as it was received)
+    with pytest.raises(SerializeError):
+        serialize(
+            MailCommand(reverse_path=None, params=(InvalidParam(keyword="ENVID", value="+"),))
+        )
+    rcpt = parse_rcpt("RCPT TO:<a@b> NOTIFY=NEVER,SUCCESS ORCPT=rfc822 ORCPT", strict=False)
+    assert [(p.keyword, p.value) for p in rcpt.params] == [
+        ("NOTIFY", "NEVER,SUCCESS"),
+        ("ORCPT", "rfc822"),
+        ("ORCPT", None),
+    ]
+    assert rcpt.notify is None and rcpt.orcpt is None
+    assert [d.kind for d in rcpt.defects] == ["syntax", "syntax", "duplicate", "syntax"]
+
+
+@pytest.mark.parametrize(
+    ("line", "notify", "column"),
+    [
+        ("RCPT TO:<a@b> NOTIFY=SUCCESS, FAILURE", (N.SUCCESS, N.FAILURE), 30),
+        ("RCPT TO:<a@b> NOTIFY=success, failure, DELAY X=1", (N.SUCCESS, N.FAILURE, N.DELAY), 30),
+        ("RCPT TO:<a@b> NOTIFY=DELAY, SUCCESS,FAILURE", (N.DELAY, N.SUCCESS, N.FAILURE), 28),
+    ],
+)
+def test_lenient_notify_with_blanks(line: str, notify: tuple[Notify, ...], column: int) -> None:
+    # RFC 3461 §4.1: a comma-separated list; esmtp-value has no SP.  Strict: an error at the
+    # blank; lenient: one NOTIFY (not an extension parameter named FAILURE), with a defect
+    with pytest.raises(ParseError) as info:
+        parse_rcpt(line)
+    assert (info.value.column, info.value.rule) == (column, "notify-esmtp-value")
+    cmd = parse_rcpt(line, strict=False)
+    assert cmd.notify == notify
+    assert [(d.kind, d.column, d.rule) for d in cmd.defects] == [
+        ("notify-blank", column, "notify-esmtp-value")
+    ]
+    assert serialize(cmd) == line
+
+
+def test_lenient_notify_blanks_not_guessed() -> None:
+    # only NOTIFY words after a trailing comma are joined; anything else stays as it was
+    cmd = parse_rcpt("RCPT TO:<a@b> NOTIFY=SUCCESS, X=1", strict=False)
+    assert [type(p).__name__ for p in cmd.params] == ["InvalidParam", "ExtensionParam"]
+    cmd = parse_rcpt("RCPT TO:<a@b> NOTIFY=NEVER, SUCCESS", strict=False)
+    assert [type(p).__name__ for p in cmd.params] == ["InvalidParam", "ExtensionParam"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "column", "value"),
+    [
+        # RFC 3461 §4.4 / §4.2: printable US-ASCII before xtext; lenient keeps the decoded value
+        ("MAIL FROM:<a@b> ENVID=a+0D+0Ab@h", "envid-not-printable", 24, "a\r\nb@h"),
+        ("RCPT TO:<a@b> ORCPT=rfc822;b+C3+A9@x", "orcpt-not-printable", 29, "bé@x"),
+        # RFC 6533 §3: "+" must be \x{2B} in ORCPT; lenient reads the utf-8-address form
+        ("RCPT TO:<a@b> ORCPT=utf-8;a+tag@x", "utf8-address-unencoded", 28, "a+tag@x"),
+        ("RCPT TO:<a@b> ORCPT=utf-8;a=b@x", "utf8-address-unencoded", 28, "a=b@x"),
+        (
+            "RCPT TO:<a@b> ORCPT=utf-8;no\\x{E9}mailbox",
+            "utf8-address-not-mailbox",
+            27,
+            "noémailbox",
+        ),
+    ],
+)
+def test_lenient_semantic_defects(line: str, kind: str, column: int, value: str) -> None:
+    # review #8: strict raises there, lenient records a defect and keeps the parameter
+    parse = parse_mail if line.startswith("MAIL") else parse_rcpt
+    with pytest.raises(ParseError) as info:
+        parse(line)
+    assert info.value.column == column
+    cmd = parse(line, strict=False)
+    assert [(d.kind, d.column) for d in cmd.defects] == [(kind, column)]
+    got = cmd.envid if isinstance(cmd, MailCommand) else cmd.orcpt.address  # type: ignore[union-attr]
+    assert got == value
+    assert serialize(cmd) == line
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        M("a@b", envid("a\r@x")),  # RFC 3461 §4.4 printable US-ASCII
+        M("a@b", envid("é")),
+        M("a@b", mtrk(CERT, 3600)),  # RFC 3885 §3.2 MTRK needs ENVID (review #3)
+        M("a@b", mtrk(CERT), envid("no-at")),  # RFC 3885 §3.2 local-envid "@" fqhn
+        R("a@b", orcpt("rfc822", "b\x00@x")),  # RFC 3461 §4.2
+        R("a@b", orcpt("x400", "bé")),
+        R("a@b", orcpt("utf-8", "not a mailbox")),  # RFC 6533 §3 a Mailbox once decoded
+    ],
+)
+def test_serialize_refuses_what_strict_parsing_refuses(model: Any) -> None:
+    with pytest.raises(SerializeError):
+        serialize(model)
+
+
+def _view_of_bytearray(data: bytes) -> memoryview:
+    return memoryview(bytearray(data))
+
+
+@pytest.mark.parametrize("wrap", [bytes, bytearray, memoryview, _view_of_bytearray])
+def test_bytes_like_input(wrap: Any) -> None:
+    # review #12(d): network code holds bytearray / memoryview buffers
+    line = "MAIL FROM:<jé@x> ENVID=x@h\r\n".encode()
+    assert parse_mail(wrap(line)) == parse_mail(line)
+    assert parse_rcpt(wrap(b"RCPT TO:<a@b> NOTIFY=NEVER\r\n")).notify == (N.NEVER,)
+    with pytest.raises(ParseError) as info:
+        parse_mail(wrap(b"MAIL FROM:<j\xc3\xa9@x> ENVID=a+2\r\n"))
+    assert (info.value.column, info.value.rule) == (28, "hexchar")  # octets, as for bytes
+    with pytest.raises(LimitError):
+        parse_mail(wrap(b"MAIL FROM:<a@b> X=" + b"v" * 5000))
+    lenient = parse_mail(wrap(b"MAIL FROM:<a@b> ENVID=+"), strict=False)
+    assert [d.column for d in lenient.defects] == [24]
+
+
+def test_bytes_like_of_other_formats() -> None:
+    import array  # noqa: PLC0415
+
+    data = array.array("B", b"MAIL FROM:<a@b>\r\n")
+    assert parse_mail(data).reverse_path == Mailbox(local_part="a", domain="b")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        parse_mail(42)  # type: ignore[arg-type]
+
+
+def test_default_mail_limit_fits_other_extensions() -> None:
+    # review #12(k), RFC 3461 §5.4: "any combination of ESMTP parameters"
+    path = "<" + "l" * 64 + "@" + ".".join(["d" * 63] * 3) + ".com>"
+    line = (
+        f"MAIL FROM:{path} SIZE=12345678901234567890 BODY=8BITMIME SMTPUTF8 "
+        f"AUTH={'A' * 500} RET=HDRS ENVID={'e' * 60}@{'h' * 39} MTRK={CERT}:999999999\r\n"
+    )
+    assert len(line.encode()) < MAIL_LINE_MAX
+    for strict in (True, False):
+        cmd = parse_mail(line, strict=strict)
+        assert cmd.get("AUTH") is not None and cmd.mtrk is not None
+    assert MAIL_LINE_DSN_MTRK == 668 < len(line)
+
+
+def test_invalid_param_defect_in_octets_for_bytes() -> None:
+    cmd = parse_mail("MAIL FROM:<jé@x> ENVID=a+2 RET=x".encode(), strict=False)
+    assert [d.column for d in cmd.defects] == [28, 33]  # octets, as for every bytes input
+    assert [p.defect for p in cmd.params] == list(cmd.defects)

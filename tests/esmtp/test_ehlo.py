@@ -96,3 +96,10 @@ def test_bare_last_code_positions_stay_inside() -> None:
     assert (info.value.offset, info.value.line, info.value.column) == (20, 3, 4)
     reply = parse_ehlo("250-mx\r\n250-DSN\r\n250-X|\r\n250", strict=False)
     assert [(d.offset, d.line, d.column) for d in reply.defects] == [(21, 3, 5), (28, 4, 4)]
+
+
+def test_bytes_like_reply() -> None:
+    # review #12(d): bytearray / memoryview buffers, as network code holds them
+    data = b"250-mx.example\r\n250-DSN\r\n250 MTRK\r\n"
+    for wrapped in (bytearray(data), memoryview(data), memoryview(bytearray(data))):
+        assert parse_ehlo(wrapped) == parse_ehlo(data)

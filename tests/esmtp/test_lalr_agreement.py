@@ -25,7 +25,13 @@ from msgtrk.esmtp import (
 )
 
 G = "esmtp"
-SEMANTIC = {"Mail-parameters", "Rcpt-parameters", "unique-envid", "envid-parameter"}
+SEMANTIC = {
+    "Mail-parameters",
+    "Rcpt-parameters",
+    "unique-envid",
+    "envid-parameter",
+    "orcpt-parameter",
+}
 TYPED = {
     MtrkParam: "mtrk-parameter",
     EnvidParam: "envid-parameter",

@@ -118,3 +118,74 @@ def test_rcpt_add_orcpt() -> None:
     out = relay_rcpt(parse_rcpt("RCPT TO:<b+x@c>"), next_hop=BOTH, add_orcpt=True)
     assert serialize(out) == "RCPT TO:<b+x@c> ORCPT=rfc822;b+2Bx@c\r\n"
     assert relay_rcpt(parse_rcpt("RCPT TO:<b@c>"), next_hop=[], add_orcpt=True).orcpt is None
+
+
+# --- review #7: parameters read leniently but not understood are passed on, not lost ---
+
+HOP = parse_ehlo("250-mx.example\r\n250-DSN\r\n250 MTRK\r\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "relayed"),
+    [
+        # RFC 3461 §5.2.1 (a), (b): ENVID and RET "with the same associated esmtp-value"
+        (
+            "MAIL FROM:<a@example.com> ENVID=QQ+2 RET=HDRS",
+            "MAIL FROM:<a@example.com> ENVID=QQ+2 RET=HDRS",
+        ),
+        ("MAIL FROM:<a@b> RET=ALL ENVID=x", "MAIL FROM:<a@b> RET=ALL ENVID=x"),
+        (
+            "MAIL FROM:<a@b> ENVID=a+0D@h",
+            "MAIL FROM:<a@b> ENVID=a+0D@h",
+        ),  # not printable: as received
+        # RFC 3885 §3.1: a malformed MTRK cannot be decremented: dropped
+        ("MAIL FROM:<a@b> ENVID=x@h MTRK=abc:12x", "MAIL FROM:<a@b> ENVID=x@h"),
+        # RFC 3885 §3.2: MTRK needs an ENVID local@fqhn: not passed on without one
+        ("MAIL FROM:<a@b> MTRK=abc:60", "MAIL FROM:<a@b>"),
+        ("MAIL FROM:<a@b> ENVID=x MTRK=abc:60", "MAIL FROM:<a@b> ENVID=x"),
+        ("MAIL FROM:<a@b> ENVID=x+40h MTRK=abc:60", "MAIL FROM:<a@b> ENVID=x+40h"),
+        # RFC 3461 §4.5: of a repeated keyword, the first (the one the model reads)
+        ("MAIL FROM:<a@b> RET=FULL RET=HDRS", "MAIL FROM:<a@b> RET=FULL"),
+    ],
+)
+def test_lenient_mail_relayed_verbatim(line: str, relayed: str) -> None:
+    cmd = parse_mail(line, strict=False)
+    assert serialize(relay_mail(cmd, lingered=0, next_hop=HOP)) == relayed + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "relayed"),
+    [
+        # RFC 3461 §5.2.1 (c): NOTIFY "along with its associated esmtp-value"; NEVER stays NEVER
+        (
+            "RCPT TO:<b@example.org> NOTIFY=NEVER,SUCCESS",
+            "RCPT TO:<b@example.org> NOTIFY=NEVER,SUCCESS",
+        ),
+        (
+            "RCPT TO:<b@x> NOTIFY=SUCCESS,, ORCPT=rfc822;b+0D",
+            "RCPT TO:<b@x> NOTIFY=SUCCESS,, ORCPT=rfc822;b+0D",
+        ),
+        # RFC 3461 §5.2.1 (d): the identical original-recipient-address
+        ("RCPT TO:<b@x> ORCPT=rfc822;b+2", "RCPT TO:<b@x> ORCPT=rfc822;b+2"),
+        ("RCPT TO:<b@x> ORCPT=utf-8;a+tag@x", "RCPT TO:<b@x> ORCPT=utf-8;a+tag@x"),
+        # blanks after the commas: read as one NOTIFY, sent without them
+        ("RCPT TO:<b@x> NOTIFY=SUCCESS, FAILURE", "RCPT TO:<b@x> NOTIFY=SUCCESS,FAILURE"),
+        ("RCPT TO:<b@x> X_Y=1 Z", "RCPT TO:<b@x> X_Y=1 Z"),
+    ],
+)
+def test_lenient_rcpt_relayed_verbatim(line: str, relayed: str) -> None:
+    cmd = parse_rcpt(line, strict=False)
+    assert serialize(relay_rcpt(cmd, next_hop=HOP)) == relayed + "\r\n"
+
+
+def test_invalid_params_follow_the_rules_of_their_keyword() -> None:
+    # RFC 3461 §5.2.2 (a): no ENVID, RET, NOTIFY, ORCPT to a hop without DSN (nor MTRK)
+    mail = parse_mail("MAIL FROM:<a@b> ENVID=QQ+2 RET=ALL X_Y=1", strict=False)
+    assert serialize(relay_mail(mail, lingered=0, next_hop=["SIZE"])) == "MAIL FROM:<a@b> X_Y=1\r\n"
+    rcpt = parse_rcpt("RCPT TO:<b@x> NOTIFY=NEVER,DELAY ORCPT=x;+", strict=False)
+    assert serialize(relay_rcpt(rcpt, next_hop=["SIZE"])) == "RCPT TO:<b@x>\r\n"
+    # an MTRK hop without DSN keeps ENVID and ORCPT (RFC 3885 §2 (4)), not RET or NOTIFY
+    assert serialize(relay_mail(mail, lingered=0, next_hop=["MTRK"])) == (
+        "MAIL FROM:<a@b> ENVID=QQ+2 X_Y=1\r\n"
+    )
+    assert serialize(relay_rcpt(rcpt, next_hop=["MTRK"])) == "RCPT TO:<b@x> ORCPT=x;+\r\n"

@@ -84,3 +84,15 @@ def test_ehlo_round_trip(reply: EhloReply) -> None:
     assert serialize_ehlo(parsed) == text
     for line in reply.lines:
         assert parsed.offers(line.keyword.lower())
+
+
+@given(esmtp_mail_commands(valid=False) | esmtp_rcpt_commands(valid=False))
+def test_serialize_refuses_or_strict_parses_back(cmd: MailCommand | RcptCommand) -> None:
+    # review #3, design.md §2: a built model either raises SerializeError or gives a line
+    # that strict parsing reads back as an equal model (never a line it refuses)
+    try:
+        line = serialize(cmd)
+    except SerializeError:
+        return
+    parse = parse_mail if isinstance(cmd, MailCommand) else parse_rcpt
+    assert parse(line) == cmd

@@ -65,17 +65,26 @@ _extensions = st.builds(
     _keywords,
     st.none() | st.text(st.sampled_from(_VCHAR_NO_EQ) | _U, min_size=1, max_size=12),
 )
-_envid_text = st.text(
+# RFC 3461 §4.4, §4.2: printable US-ASCII ("graphic and white space") before xtext
+_PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.just("\t")
+_envid_text = st.text(_PRINTABLE, max_size=20)
+# anything a caller may put in a built model (serialize must refuse what is invalid)
+_any_text = st.text(
     st.characters(min_codepoint=1, max_codepoint=0x2FFF, exclude_categories=("Cs",)), max_size=20
 )
 
 
 @st.composite
-def esmtp_mail_commands(draw: st.DrawFn) -> MailCommand:
-    """Valid MAIL commands: any order of unique parameters; MTRK comes with local@fqhn ENVID."""
+def esmtp_mail_commands(draw: st.DrawFn, *, valid: bool = True) -> MailCommand:
+    """Valid MAIL commands: any order of unique parameters; MTRK comes with local@fqhn ENVID.
+
+    ``valid=False``: built models that may break the RFC MUSTs that strict
+    parsing enforces (ENVID not printable, MTRK without a local@fqhn ENVID).
+    """
     params: list[object] = draw(
         st.lists(_extensions, max_size=3, unique_by=lambda p: p.keyword.upper())
     )
+    text = _envid_text if valid else _any_text
     has_mtrk = draw(st.booleans())
     if has_mtrk:
         params.append(
@@ -84,10 +93,15 @@ def esmtp_mail_commands(draw: st.DrawFn) -> MailCommand:
                 timeout=draw(st.none() | st.integers(0, 999_999_999)),
             )
         )
-        envid = draw(_envid_text) + "@" + draw(st.text(_ALNUM + ".-", max_size=20))
-        params.append(EnvidParam(envid=envid))
+        if valid or draw(st.booleans()):
+            envid = draw(text) + "@" + draw(st.text(_ALNUM + ".-", max_size=20))
+            params.append(
+                EnvidParam(
+                    envid=envid if valid else draw(st.sampled_from([envid, envid.replace("@", "")]))
+                )
+            )
     elif draw(st.booleans()):
-        params.append(EnvidParam(envid=draw(_envid_text.filter(bool))))
+        params.append(EnvidParam(envid=draw(text.filter(bool))))
     if draw(st.booleans()):
         params.append(RetParam(ret=draw(st.sampled_from(Ret))))
     params = draw(st.permutations(params))
@@ -101,20 +115,26 @@ _notify = st.just((Notify.NEVER,)) | st.lists(
     max_size=3,
     unique=True,
 ).map(tuple)
+_ADDR_TYPES = st.sampled_from(["rfc822", "RFC822", "x400", "unknown", "x-local"])
+# RFC 6533 §3: the decoded utf-8 address MUST be a Mailbox (quoted local parts included)
+_utf8_mailbox = st.builds(
+    lambda local, domain: f"{Mailbox(local_part=local, domain=domain)}",
+    _dot_string | _quoted,
+    _domain,
+)
 _orcpt = st.builds(
     lambda t, a: OrcptParam(addr_type=t, address=a),
-    st.sampled_from(["rfc822", "RFC822", "x400", "unknown", "x-local"]),
-    st.text(
-        st.characters(min_codepoint=1, max_codepoint=0x2FFF, exclude_categories=("Cs",)),
-        max_size=30,
-    ),
+    _ADDR_TYPES,
+    st.text(_PRINTABLE, max_size=30),
 ) | st.builds(
-    lambda local, domain, utf8: OrcptParam(
-        addr_type="utf-8", address=f"{local}@{domain}", utf8=utf8
-    ),
-    st.text(st.sampled_from(_ATEXT + "\\= ") | _U, min_size=1, max_size=10),
-    _domain,
+    lambda address, utf8: OrcptParam(addr_type="utf-8", address=address, utf8=utf8),
+    _utf8_mailbox,
     st.booleans(),
+)
+_any_orcpt = st.builds(
+    lambda t, a: OrcptParam(addr_type=t, address=a),
+    _ADDR_TYPES | st.just("utf-8"),
+    _any_text | st.text(st.sampled_from(_ATEXT + "\\= @") | _U, min_size=1, max_size=10),
 )
 _postmaster = st.sampled_from(["Postmaster", "postmaster", "POSTMASTER"]).map(
     lambda s: Mailbox(local_part=s, domain=None)
@@ -122,15 +142,15 @@ _postmaster = st.sampled_from(["Postmaster", "postmaster", "POSTMASTER"]).map(
 
 
 @st.composite
-def esmtp_rcpt_commands(draw: st.DrawFn) -> RcptCommand:
-    """Valid RCPT commands, <Postmaster> included."""
+def esmtp_rcpt_commands(draw: st.DrawFn, *, valid: bool = True) -> RcptCommand:
+    """Valid RCPT commands, <Postmaster> included (``valid=False``: ORCPT may break a MUST)."""
     params: list[object] = draw(
         st.lists(_extensions, max_size=3, unique_by=lambda p: p.keyword.upper())
     )
     if draw(st.booleans()):
         params.append(NotifyParam(notify=draw(_notify)))
     if draw(st.booleans()):
-        params.append(draw(_orcpt))
+        params.append(draw(_orcpt if valid else _orcpt | _any_orcpt))
     params = draw(st.permutations(params))
     path = draw(esmtp_mailboxes | _postmaster)
     return RcptCommand(forward_path=path, params=tuple(params))

@@ -11,10 +11,11 @@ tracking secrets, and apply the relay rules::
 
 from __future__ import annotations
 
-from msgtrk.esmtp._checks import Finding, Severity, check
+from msgtrk.esmtp._checks import ENFORCED, Finding, Severity, check
 from msgtrk.esmtp._ehlo import EhloLine, EhloReply, parse_ehlo, serialize_ehlo
 from msgtrk.esmtp._limits import (
     ENVID_MAX,
+    MAIL_LINE_DSN_MTRK,
     MAIL_LINE_MAX,
     MTRK_EXTRA,
     ORCPT_MAX,
@@ -23,6 +24,7 @@ from msgtrk.esmtp._limits import (
 from msgtrk.esmtp._models import (
     EnvidParam,
     ExtensionParam,
+    InvalidParam,
     Mailbox,
     MailCommand,
     MailParam,
@@ -35,7 +37,7 @@ from msgtrk.esmtp._models import (
     Ret,
     RetParam,
 )
-from msgtrk.esmtp._parse import parse_mail, parse_mailbox, parse_rcpt
+from msgtrk.esmtp._parse import Line, parse_mail, parse_mailbox, parse_rcpt
 from msgtrk.esmtp._relay import decrement_timeout, relay_mail, relay_rcpt
 from msgtrk.esmtp._secret import (
     MtrkSecretError,
@@ -48,7 +50,9 @@ from msgtrk.esmtp._serialize import format_param, format_params, serialize
 from msgtrk.esmtp._xtext import unitext_decode, unitext_encode, xtext_decode, xtext_encode
 
 __all__ = [
+    "ENFORCED",
     "ENVID_MAX",
+    "MAIL_LINE_DSN_MTRK",
     "MAIL_LINE_MAX",
     "MTRK_EXTRA",
     "ORCPT_MAX",
@@ -58,6 +62,8 @@ __all__ = [
     "EnvidParam",
     "ExtensionParam",
     "Finding",
+    "InvalidParam",
+    "Line",
     "MailCommand",
     "MailParam",
     "Mailbox",

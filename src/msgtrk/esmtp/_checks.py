@@ -9,10 +9,12 @@ import ipaddress
 
 import attrs
 
+from msgtrk._errors import SerializeError
 from msgtrk.esmtp._limits import DOMAIN_MAX, ENVID_MAX, LOCAL_PART_MAX, ORCPT_MAX, PATH_MAX
 from msgtrk.esmtp._models import (
     EnvidParam,
     ExtensionParam,
+    InvalidParam,
     Mailbox,
     MailCommand,
     MtrkParam,
@@ -23,7 +25,7 @@ from msgtrk.esmtp._models import (
 )
 from msgtrk.esmtp._rules import pattern
 
-__all__ = ["Finding", "Severity", "check"]
+__all__ = ["ENFORCED", "Finding", "Severity", "check", "refuse"]
 
 
 class Severity(enum.Enum):
@@ -43,6 +45,41 @@ class Finding:
     severity: Severity = Severity.ERROR
     keyword: str | None = None
 
+
+ENFORCED = frozenset(
+    {
+        "duplicate-parameter",  # RFC 3461 §4.5
+        "envid-too-long",  # RFC 3461 §4.4
+        "envid-not-printable",  # RFC 3461 §4.4
+        "envid-not-unique",  # RFC 3885 §3.2
+        "invalid-parameter",  # RFC 5321 §4.1.2 and the parameter's own RFC
+        "mtrk-without-envid",  # RFC 3885 §3.2
+        "notify-never-combined",  # RFC 3461 §4.1
+        "orcpt-too-long",  # RFC 3461 §4.2
+        "orcpt-not-printable",  # RFC 3461 §4.2
+        "utf8-address-not-mailbox",  # RFC 6533 §3
+    }
+)
+"""The error-level findings that strict parsing raises and :func:`serialize` refuses.
+
+The other error-level findings are left to the caller: ``bad-address-literal``
+(RFC 5321 §4.1.3 range of Snum and IPv6 form, a server may still take the
+line), ``rcpt-parameter-on-mail`` / ``mail-parameter-on-rcpt`` (an
+unsupported parameter: a server answers 555, RFC 5321 §4.1.1.11, not a
+syntax error) and ``mtrk-expired`` (RFC 3885 §3.1 forbids a relay to pass
+it on; the grammar allows 0).
+"""
+
+_PER_PARAM = frozenset(
+    {
+        "envid-too-long",
+        "envid-not-printable",
+        "invalid-parameter",
+        "orcpt-too-long",
+        "orcpt-not-printable",
+        "utf8-address-not-mailbox",
+    }
+)
 
 _PRINTABLE = frozenset(chr(c) for c in range(0x20, 0x7F)) | {"\t"}
 _REGISTERED_ADDR_TYPES = frozenset({"rfc822", "utf-8", "x400", "unknown"})
@@ -117,10 +154,31 @@ def _repeats(params: tuple[object, ...], out: list[Finding]) -> None:
         seen.add(key)
 
 
+def refuse(cmd: MailCommand | RcptCommand) -> None:
+    """Raise SerializeError for the first :data:`ENFORCED` finding of a command to write.
+
+    A parameter that keeps its ``source`` was received and is written as it
+    was (RFC 3461 §5.2.1, RFC 3885 §3.3), so its own findings are not judged
+    again; findings across parameters always are.
+    """
+    for f in check(cmd):
+        if f.kind not in ENFORCED:
+            continue
+        if f.kind in _PER_PARAM and getattr(cmd.get(f.keyword or ""), "source", None) is not None:
+            continue
+        raise SerializeError(f"{f.message} ({f.section})")
+
+
 def check(cmd: MailCommand | RcptCommand) -> tuple[Finding, ...]:
-    """All semantic findings for a MAIL or RCPT command (empty when clean)."""
+    """All semantic findings for a MAIL or RCPT command (empty when clean).
+
+    Strict parsing raises the :data:`ENFORCED` ones and lenient parsing
+    records a defect for each (``duplicate``, ``limit``, ``syntax``... as
+    defect kinds); :func:`serialize` refuses them in built models.
+    """
     out: list[Finding] = []
     _repeats(cmd.params, out)
+    _invalid(cmd.params, out)
     if isinstance(cmd, MailCommand):
         _mailbox(cmd.reverse_path, out)
         _check_mail(cmd, out)
@@ -128,6 +186,21 @@ def check(cmd: MailCommand | RcptCommand) -> tuple[Finding, ...]:
         _mailbox(cmd.forward_path, out)
         _check_rcpt(cmd, out)
     return tuple(out)
+
+
+def _invalid(params: tuple[object, ...], out: list[Finding]) -> None:
+    for p in params:
+        if isinstance(p, InvalidParam):
+            key = p.keyword.upper()
+            detail = p.defect.message if p.defect is not None else "cannot be read"
+            out.append(
+                Finding(
+                    kind="invalid-parameter",
+                    keyword=key,
+                    message=f"parameter kept as received: {detail}",
+                    section="RFC 5321 §4.1.2",
+                )
+            )
 
 
 def _check_mail(cmd: MailCommand, out: list[Finding]) -> None:
@@ -175,7 +248,9 @@ def _check_mail(cmd: MailCommand, out: list[Finding]) -> None:
             )
     if mtrk is None:
         return
-    if not isinstance(envid, EnvidParam):
+    if isinstance(envid, InvalidParam):
+        pass  # reported as invalid-parameter
+    elif not isinstance(envid, EnvidParam):
         out.append(
             Finding(
                 kind="mtrk-without-envid",

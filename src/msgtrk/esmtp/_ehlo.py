@@ -137,13 +137,16 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def parse_ehlo(reply: str | bytes, *, strict: bool = True) -> EhloReply:
+def parse_ehlo(reply: str | bytes | bytearray | memoryview, *, strict: bool = True) -> EhloReply:
     """Parse a multi-line (or single-line) 250 EHLO reply (RFC 5321 §4.1.1.1, §4.2).
 
-    Lines may end in CRLF or LF.  Strict mode raises :class:`msgtrk.ParseError`
-    with the position in the whole reply; lenient mode skips a bad extension
-    line (recording a defect), as clients that only look for keywords do.
+    ``reply`` is a str or any bytes-like object (ASCII).  Lines may end in
+    CRLF or LF.  Strict mode raises :class:`msgtrk.ParseError` with the
+    position in the whole reply; lenient mode skips a bad extension line
+    (recording a defect), as clients that only look for keywords do.
     """
+    if not isinstance(reply, (str, bytes)):
+        reply = memoryview(reply).tobytes()
     if isinstance(reply, bytes):
         try:
             text = reply.decode("ascii")

@@ -1,7 +1,8 @@
 """Size limits of MAIL and RCPT command lines and of their parameters.
 
 RFC 5321 §4.5.3.1.4 (512 octets, command word and CRLF included), extended
-by RFC 3461 §5.4 and RFC 3885 §2 (5).
+by RFC 3461 §5.4 and RFC 3885 §2 (5), and by every other extension whose
+parameters a MAIL line may carry (RFC 3461 §5.4, last paragraph).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ __all__ = [
     "ENVID_EXTRA",
     "ENVID_MAX",
     "LOCAL_PART_MAX",
+    "MAIL_LINE_DSN_MTRK",
     "MAIL_LINE_MAX",
     "MTRK_EXTRA",
     "ORCPT_MAX",
@@ -34,8 +36,19 @@ ENVID_EXTRA = 107
 RET_EXTRA = 9
 """RFC 3461 §5.4 (d): RET parameter of 8 characters, plus SP."""
 
-MAIL_LINE_MAX = COMMAND_LINE_MAX + ENVID_EXTRA + RET_EXTRA + MTRK_EXTRA
-"""668 octets: the MAIL line a DSN + MTRK server must accept."""
+MAIL_LINE_DSN_MTRK = COMMAND_LINE_MAX + ENVID_EXTRA + RET_EXTRA + MTRK_EXTRA
+"""668 octets: the MAIL line a DSN + MTRK server must accept at least."""
+
+MAIL_LINE_MAX = 4096
+"""The default MAIL line limit (octets, CRLF included).
+
+RFC 3461 §5.4: an MTA "MUST be able to accept a command-line large enough
+for each SMTP command and any combination of ESMTP parameters which may be
+used with that command".  Beyond DSN and MTRK (668) a MAIL line carries
+AUTH= (+500, RFC 4954), SIZE (+26, RFC 1870), SMTPUTF8 (+10, RFC 6531),
+BODY, BY, MT-PRIORITY, HOLDFOR, REQUIRETLS...: about 1300 octets
+for the registered ones, so a round 4096 (a common MTA bound) leaves room
+for later extensions and still bounds the work per line (issue 7)."""
 
 RCPT_LINE_MAX = COMMAND_LINE_MAX + 530
 """1042 octets: RFC 3461 §5.4 adds 530 for ORCPT and NOTIFY (the RFC's own

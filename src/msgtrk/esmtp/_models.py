@@ -19,6 +19,7 @@ __all__ = [
     "RCPT_TYPED",
     "EnvidParam",
     "ExtensionParam",
+    "InvalidParam",
     "MailCommand",
     "MailParam",
     "Mailbox",
@@ -277,8 +278,29 @@ class ExtensionParam:
     source: str | None = attrs.field(default=None, eq=False, repr=False)
 
 
-MailParam: TypeAlias = MtrkParam | EnvidParam | RetParam | ExtensionParam
-RcptParam: TypeAlias = NotifyParam | OrcptParam | ExtensionParam
+@attrs.frozen(kw_only=True)
+class InvalidParam:
+    """A parameter that lenient parsing could not read, kept as it was received.
+
+    RFC 3461 §5.2.1 and RFC 3885 §3.3 have a relay pass ENVID, RET, NOTIFY and
+    ORCPT on "with the same associated esmtp-value", so a malformed one is
+    not dropped: ``keyword`` and the raw ``value`` (None without "=") are
+    kept in order and written back verbatim from ``source``; ``defect`` (also
+    in the command's ``defects``) says what is wrong.  Only parsing makes
+    one: a built model holding one cannot be serialized.
+    """
+
+    keyword: str = attrs.field(eq=_upper, validator=attrs.validators.instance_of(str))
+    value: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str))
+    )
+    defect: Defect | None = attrs.field(default=None, eq=False)
+    start: int | None = attrs.field(default=None, eq=False, repr=False)
+    source: str | None = attrs.field(default=None, eq=False, repr=False)
+
+
+MailParam: TypeAlias = MtrkParam | EnvidParam | RetParam | ExtensionParam | InvalidParam
+RcptParam: TypeAlias = NotifyParam | OrcptParam | ExtensionParam | InvalidParam
 
 
 def _mail_tuple(values: Iterable[MailParam]) -> tuple[MailParam, ...]:
@@ -299,13 +321,13 @@ def _param_keyword(param: object) -> str:
 
 def _mail_params_ok(_inst: object, _attr: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
     for p in value:
-        if not isinstance(p, (MtrkParam, EnvidParam, RetParam, ExtensionParam)):
+        if not isinstance(p, (MtrkParam, EnvidParam, RetParam, ExtensionParam, InvalidParam)):
             raise SerializeError(f"{p!r} is not a MAIL parameter (RFC 3461 §4, RFC 3885 §3)")
 
 
 def _rcpt_params_ok(_inst: object, _attr: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
     for p in value:
-        if not isinstance(p, (NotifyParam, OrcptParam, ExtensionParam)):
+        if not isinstance(p, (NotifyParam, OrcptParam, ExtensionParam, InvalidParam)):
             raise SerializeError(f"{p!r} is not a RCPT parameter (RFC 3461 §4)")
 
 
@@ -316,8 +338,11 @@ def check_unique(params: Iterable[object], typed: frozenset[str] = frozenset()) 
         key = _param_keyword(p)
         if key in seen:
             raise SerializeError(f"parameter {key} appears twice (RFC 3461 §4.5)")
-        if isinstance(p, ExtensionParam) and key in typed and p.source is None:
-            raise SerializeError(f"{key} must be given as {key.capitalize()}Param")
+        if getattr(p, "source", None) is None:
+            if isinstance(p, InvalidParam):
+                raise SerializeError(f"{key}: an InvalidParam is written only as it was received")
+            if isinstance(p, ExtensionParam) and key in typed:
+                raise SerializeError(f"{key} must be given as {key.capitalize()}Param")
         seen.add(key)
 
 

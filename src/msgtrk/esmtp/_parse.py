@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -20,6 +20,7 @@ from msgtrk.esmtp._limits import ENVID_MAX, MAIL_LINE_MAX, ORCPT_MAX, RCPT_LINE_
 from msgtrk.esmtp._models import (
     EnvidParam,
     ExtensionParam,
+    InvalidParam,
     Mailbox,
     MailCommand,
     MtrkParam,
@@ -33,9 +34,26 @@ from msgtrk.esmtp._models import (
 from msgtrk.esmtp._rules import pattern
 from msgtrk.esmtp._xtext import unitext_decode, xtext_decode
 
-__all__ = ["parse_mail", "parse_mailbox", "parse_rcpt"]
+__all__ = ["Line", "as_octets", "parse_mail", "parse_mailbox", "parse_rcpt"]
 
 _DEFAULT = object()
+
+Line: TypeAlias = str | bytes | bytearray | memoryview
+"""A command line: text, or octets in any bytes-like object (UTF-8, RFC 6531 §3.3)."""
+
+
+def as_octets(line: object) -> str | bytes | memoryview:
+    """``str`` and ``bytes`` as they are; any other bytes-like object as a flat octet view.
+
+    No copy is made, so that a size limit can be checked first.
+    """
+    if isinstance(line, (str, bytes)):
+        return line
+    try:
+        view = memoryview(line)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"expected str or a bytes-like object, not {type(line).__name__}") from None
+    return view.cast("B") if view.c_contiguous else memoryview(view.tobytes())
 
 
 class _Ctx:
@@ -89,20 +107,28 @@ def _rebase(raw: bytes, text: str, error: ParseError) -> ParseError:
     )
 
 
-def _rebase_defects(raw: bytes, text: str, defects: list[Defect]) -> tuple[Defect, ...]:
-    return tuple(
-        Defect.at(raw, _octet_offset(text, d.offset), d.kind, d.message, rule=d.rule)
-        for d in defects
+def _rebase_defects(raw: bytes, text: str, cmd: Any) -> Any:
+    """``cmd`` with its defects (and those of its InvalidParams) at octet positions of ``raw``."""
+    moved = {
+        id(d): Defect.at(raw, _octet_offset(text, d.offset), d.kind, d.message, rule=d.rule)
+        for d in cmd.defects
+    }
+    params = tuple(
+        attrs.evolve(p, defect=moved.get(id(p.defect), p.defect))
+        if isinstance(p, InvalidParam) and p.defect is not None
+        else p
+        for p in cmd.params
     )
+    return attrs.evolve(cmd, params=params, defects=tuple(moved[id(d)] for d in cmd.defects))
 
 
-def _body_end(text: str | bytes) -> int:
+def _body_end(text: str | bytes | memoryview) -> int:
     """End of the command proper: line end and trailing SP/HTAB removed."""
     end = len(text)
-    if isinstance(text, bytes):
-        if text.endswith(b"\r\n"):
+    if not isinstance(text, str):
+        if text[end - 2 : end] == b"\r\n":
             end -= 2
-        elif text.endswith(b"\n"):
+        elif text[end - 1 : end] == b"\n":
             end -= 1
         while end and text[end - 1] in b" \t":
             end -= 1
@@ -116,7 +142,7 @@ def _body_end(text: str | bytes) -> int:
     return end
 
 
-def _check_limit(line: str | bytes, limit: int | None, rule: str) -> None:
+def _check_limit(line: str | bytes | memoryview, limit: int | None, rule: str) -> None:
     """RFC 5321 §4.5.3.1.4: the limit counts octets, the command word and the CRLF.
 
     Checked on the input as given, before it is decoded or copied (issue 7):
@@ -127,7 +153,7 @@ def _check_limit(line: str | bytes, limit: int | None, rule: str) -> None:
         return
     end = _body_end(line)
     cut = max(limit - 2, 0)
-    if isinstance(line, bytes) or line.isascii():
+    if not isinstance(line, str) or line.isascii():
         if end <= cut:
             return
         at = cut
@@ -138,8 +164,9 @@ def _check_limit(line: str | bytes, limit: int | None, rule: str) -> None:
         if len(head) <= cut and end <= cut:
             return
         at = len(head[:cut].decode("utf-8", "ignore"))
+    head_text = line[: at + 1]
     raise LimitError.at(
-        line[: at + 1],
+        head_text.tobytes() if isinstance(head_text, memoryview) else head_text,
         at,
         f"command line longer than {limit} octets (RFC 5321 §4.5.3.1.4)",
         rule=rule,
@@ -282,7 +309,7 @@ def _mtrk(ctx: _Ctx, value: str, start: int, vstart: int, src: str) -> Any:
 _LOWER_HEX = re.compile(r"\+([0-9A-Fa-f]{2})")
 
 
-def _upper_hex(ctx: _Ctx, value: str, vstart: int) -> str | None:
+def _upper_hex(ctx: _Ctx, value: str, vstart: int, key: str) -> str | None:
     """Lenient: hexchars with lower-case digits (RFC 3461 §4 says upper case), repaired."""
     if ctx.strict or "+" not in value:
         return None
@@ -295,16 +322,46 @@ def _upper_hex(ctx: _Ctx, value: str, vstart: int) -> str | None:
             ctx.text,
             vstart + at,
             "lowercase-hexchar",
-            "hexchar digits must be upper case",
+            f"{key}: hexchar digits must be upper case (RFC 3461 §4)",
             rule="hexchar",
         )
     )
     return fixed
 
 
+_PRINTABLE_OCTETS = frozenset(range(0x20, 0x7F)) | {0x09}
+
+
+def _printable(ctx: _Ctx, value: str, vstart: int, key: str, section: str) -> None:
+    """RFC 3461 §4.2, §4.4: the value before xtext encoding MUST be printable US-ASCII.
+
+    ``value`` is valid xtext, whose xchars are all printable: only a hexchar
+    can break the rule.
+    """
+    if "+" not in value:
+        return
+    for m in _HEXCHARS.finditer(value):
+        if int(m.group(1), 16) not in _PRINTABLE_OCTETS:
+            ctx.fail(
+                ParseError.at(
+                    ctx.text,
+                    vstart + m.start(),
+                    f"{key}: {m.group(0)} decodes to an octet that is not printable US-ASCII "
+                    f"(RFC 3461 {section})",
+                    rule=_KEY_RULE[key],
+                    expected=["printable US-ASCII"],
+                ),
+                f"{key.lower()}-not-printable",
+            )
+            return
+
+
+_HEXCHARS = re.compile(r"\+([0-9A-F]{2})")
+
+
 def _envid(ctx: _Ctx, value: str, start: int, vstart: int, src: str) -> Any:
     if pattern("xtext").fullmatch(value) is None:
-        fixed = _upper_hex(ctx, value, vstart)
+        fixed = _upper_hex(ctx, value, vstart, "ENVID")
         if fixed is None:
             try:
                 xtext_decode(value, source=ctx.text, offset=vstart)
@@ -322,6 +379,7 @@ def _envid(ctx: _Ctx, value: str, start: int, vstart: int, src: str) -> Any:
             ),
             "limit",
         )
+    _printable(ctx, value, vstart, "ENVID", "§4.4")
     envid = value if "+" not in value else _xdecode(value)
     p = object.__new__(EnvidParam)
     object.__setattr__(p, "envid", envid)
@@ -391,23 +449,13 @@ def _orcpt(ctx: _Ctx, value: str, start: int, vstart: int, src: str) -> Any:
     astart = vstart + len(atype) + 1
     utf8 = False
     if atype.lower() == "utf-8":
-        if pattern("utf-8-addr-unitext").fullmatch(addr) is not None:
-            address = unitext_decode(addr) if "\\" in addr else addr
-            utf8 = not addr.isascii()
-        elif addr and pattern("Mailbox").fullmatch(addr) is not None:
-            address = addr
-            utf8 = not addr.isascii()
-        else:
-            try:
-                unitext_decode(addr, source=text, offset=astart, rule="utf-8-enc-addr")
-            except ParseError as exc:
-                ctx.fail(exc)
-                return None
-            ctx.fail(_diagnose.lalr_error("Mailbox", text, astart, astart + len(addr)))
+        address = _utf8_address(ctx, addr, astart)
+        if address is None:
             return None
+        utf8 = not addr.isascii()
     else:
         if addr and pattern("xtext").fullmatch(addr) is None:
-            fixed = _upper_hex(ctx, addr, astart)
+            fixed = _upper_hex(ctx, addr, astart, "ORCPT")
             if fixed is None:
                 try:
                     xtext_decode(addr, source=text, offset=astart)
@@ -415,6 +463,7 @@ def _orcpt(ctx: _Ctx, value: str, start: int, vstart: int, src: str) -> Any:
                     ctx.fail(exc)
                 return None
             addr = fixed
+        _printable(ctx, addr, astart, "ORCPT", "§4.2")
         address = addr if "+" not in addr else _xdecode(addr)
     if ORCPT_MAX is not None and len(value) > ORCPT_MAX:
         ctx.fail(
@@ -433,6 +482,61 @@ def _orcpt(ctx: _Ctx, value: str, start: int, vstart: int, src: str) -> Any:
     object.__setattr__(p, "start", start)
     object.__setattr__(p, "source", src)
     return p
+
+
+def _utf8_address(ctx: _Ctx, addr: str, astart: int) -> str | None:
+    """The address of ``ORCPT=utf-8;...`` (RFC 6533 §3), or None after a failure.
+
+    In ORCPT the address is utf-8-addr-xtext or utf-8-addr-unitext: CTLs,
+    SP, "\\", "+" and "=" MUST be written as ``\\x{HEXPOINT}``, so the bare
+    utf-8-address form with one of them is an error (lenient: read as the
+    Mailbox it is, with a defect); the decoded address MUST be a Mailbox.
+    """
+    text = ctx.text
+    if pattern("utf-8-addr-unitext").fullmatch(addr) is not None:
+        address = unitext_decode(addr) if "\\" in addr else addr
+        if pattern("Mailbox").fullmatch(address) is None:
+            if "\\" in addr:
+                error = ParseError.at(
+                    text,
+                    astart,
+                    "ORCPT: the decoded utf-8 address is not a Mailbox (RFC 6533 §3)",
+                    rule="utf-8-address",
+                    expected=["Mailbox"],
+                )
+            else:
+                where = _diagnose.mailbox_error(text, astart, astart + len(addr))
+                error = ParseError(
+                    f"ORCPT: the utf-8 address is not a Mailbox (RFC 6533 §3): {where.message}",
+                    line=where.line,
+                    column=where.column,
+                    offset=where.offset,
+                    rule=where.rule,
+                    expected=where.expected,
+                    source_line=where.source_line,
+                    source_column=where.source_column,
+                )
+            ctx.fail(error, "utf8-address-not-mailbox")
+        return address
+    try:
+        unitext_decode(addr, source=text, offset=astart, rule="utf-8-enc-addr")
+        error = _diagnose.lalr_error("Mailbox", text, astart, astart + len(addr))
+    except ParseError as exc:
+        error = exc
+    if ctx.strict or not addr or pattern("Mailbox").fullmatch(addr) is None:
+        ctx.fail(error)
+        return None
+    ctx.defects.append(
+        Defect.at(
+            text,
+            error.offset,
+            "utf8-address-unencoded",
+            "ORCPT: a utf-8 address MUST write CTLs, SP, '\\', '+' and '=' as \\x{HEXPOINT} "
+            "(RFC 6533 §3)",
+            rule=error.rule,
+        )
+    )
+    return addr
 
 
 _KEY_RULE = {
@@ -464,6 +568,66 @@ def _extension(
     return p
 
 
+def _invalid(
+    ctx: _Ctx, kw: str, eq: str, value: str, *, start: int, src: str, before: int
+) -> InvalidParam:
+    """Lenient: the parameter ``src`` that could not be read, kept as received.
+
+    Its first defect (recorded since ``before``) is renamed after the keyword.
+    """
+    defect: Defect | None = None
+    if len(ctx.defects) > before:
+        first = ctx.defects[before]
+        defect = attrs.evolve(first, message=f"{kw.upper() or 'parameter'}: {first.message}")
+        ctx.defects[before] = defect
+    p = object.__new__(InvalidParam)
+    object.__setattr__(p, "keyword", kw)
+    object.__setattr__(p, "value", value if eq else None)
+    object.__setattr__(p, "defect", defect)
+    object.__setattr__(p, "start", start)
+    object.__setattr__(p, "source", src)
+    return p
+
+
+_NOTIFY_WORD = re.compile(r"(?:SUCCESS|FAILURE|DELAY|NEVER)(?:,(?:SUCCESS|FAILURE|DELAY|NEVER))*,?")
+
+
+def _spaced_notify(ctx: _Ctx, tokens: list[str], index: int, start: int) -> tuple[Any, int] | None:
+    """Lenient: ``NOTIFY=SUCCESS, FAILURE`` (blanks after the commas) read as one NOTIFY.
+
+    ``tokens[index]`` is the NOTIFY parameter, its value ending in ",".
+    Returns (the NotifyParam, the number of tokens it takes) or None.
+    """
+    value = tokens[index].partition("=")[2]
+    j = index + 1
+    while value.endswith(",") and j < len(tokens):
+        word = tokens[j]
+        if _NOTIFY_WORD.fullmatch(word.upper()) is None:
+            break
+        value += word
+        j += 1
+    if j == index + 1 or pattern("notify-esmtp-value").fullmatch(value) is None:
+        return None
+    items = value.upper().split(",")
+    if len(set(items)) != len(items):
+        return None
+    ctx.defects.append(
+        Defect.at(
+            ctx.text,
+            start + len(tokens[index]),
+            "notify-blank",
+            "NOTIFY: blank after a comma; the value is read as "
+            f"{','.join(items)} (RFC 3461 §4.1, esmtp-value has no SP)",
+            rule="notify-esmtp-value",
+        )
+    )
+    p = object.__new__(NotifyParam)
+    object.__setattr__(p, "notify", tuple(_NOTIFY[i] for i in items))
+    object.__setattr__(p, "start", start)
+    object.__setattr__(p, "source", None)  # relayed in canonical form, without the blanks
+    return p, j - index
+
+
 def _params(
     ctx: _Ctx, pos: int, end: int, handlers: dict[str, _Handler], list_rule: str
 ) -> list[Any]:
@@ -476,11 +640,18 @@ def _params(
     seen: dict[str, int] = {}
     keyword_re = pattern("esmtp-keyword")
     start = pos + 1
-    for src in text[start:end].split(" "):
+    tokens = text[start:end].split(" ")
+    index = 0
+    while index < len(tokens):
+        src = tokens[index]
+        index += 1
         kw, eq, value = src.partition("=")
         vstart = start + len(kw) + 1
+        before = len(ctx.defects)
         if not kw or keyword_re.fullmatch(kw) is None:
             ctx.fail(_diagnose.keyword_error(text, kw, start))
+            if src:
+                out.append(_invalid(ctx, kw, eq, value, start=start, src=src, before=before))
             start += len(src) + 1
             continue
         key = kw.upper()
@@ -496,14 +667,26 @@ def _params(
             )
         seen[key] = start
         handler = handlers.get(key)
+        if handler is _notify and not ctx.strict and value.endswith(","):
+            spaced = _spaced_notify(ctx, tokens, index - 1, start)
+            if spaced is not None:
+                out.append(spaced[0])
+                taken = tokens[index - 1 : index - 1 + spaced[1]]
+                index += spaced[1] - 1
+                start += sum(len(t) + 1 for t in taken)
+                continue
+        before = len(ctx.defects)
         if handler is None:
             param = _extension(ctx, kw, eq, value, start=start, vstart=vstart, src=src)
         elif _need_value(ctx, key, value, eq, vstart if eq else start + len(kw)):
             param = handler(ctx, value, start, vstart, src)
         else:
             param = None
-        if param is not None:
-            out.append(param)
+        out.append(
+            param
+            if param is not None
+            else _invalid(ctx, kw, eq, value, start=start, src=src, before=before)
+        )
         start += len(src) + 1
     return out
 
@@ -516,6 +699,8 @@ def _mtrk_needs_envid(ctx: _Ctx, params: list[Any]) -> None:
             mtrk = p
         elif isinstance(p, EnvidParam):
             envid = p
+        elif isinstance(p, InvalidParam) and p.keyword.upper() == "ENVID":
+            return  # an ENVID is there; its own defect says what is wrong with it
     if mtrk is None:
         return
     if envid is None:
@@ -543,25 +728,38 @@ def _mtrk_needs_envid(ctx: _Ctx, params: list[Any]) -> None:
         )
 
 
+def _input(line: Line, limit: int | object | None, default: int, rule: str) -> str | bytes:
+    """The line as str or bytes, its size checked before anything is copied."""
+    data = as_octets(line)
+    _check_limit(data, default if limit is _DEFAULT else limit, rule)  # type: ignore[arg-type]
+    return data.tobytes() if isinstance(data, memoryview) else data
+
+
 def parse_mail(
-    line: str | bytes, *, strict: bool = True, line_limit: int | object | None = _DEFAULT
+    line: Line, *, strict: bool = True, line_limit: int | object | None = _DEFAULT
 ) -> MailCommand:
     """Parse ``MAIL FROM:<reverse-path> [SP Mail-parameters]`` (RFC 5321 §4.1.1.2).
 
-    The line may end in CRLF, LF or nothing, and trailing blanks are ignored.
-    ``line_limit`` (octets, CRLF included) defaults to 512 + 107 (ENVID) +
-    9 (RET) + 40 (MTRK) (RFC 5321 §4.5.3.1.4, RFC 3461 §5.4, RFC 3885 §2);
-    None disables it.  Strict mode raises :class:`msgtrk.ParseError`; lenient
-    mode records :class:`msgtrk.Defect` objects in ``defects``.
+    ``line`` is a str or any bytes-like object (UTF-8).  It may end in CRLF,
+    LF or nothing, and trailing blanks are ignored.  ``line_limit`` (octets,
+    CRLF included) defaults to :data:`MAIL_LINE_MAX` (4096: room for any
+    combination of the registered MAIL parameters, RFC 3461 §5.4); None
+    disables it.  Strict mode raises :class:`msgtrk.ParseError`, also for the
+    MUSTs of RFC 3461 §4.2/§4.4 (decoded ENVID and ORCPT printable US-ASCII),
+    RFC 6533 §3 (utf-8 ORCPT form) and RFC 3885 §3.2 (MTRK needs
+    local@fqhn ENVID).  Lenient mode records :class:`msgtrk.Defect` objects
+    in ``defects`` and keeps a parameter it cannot read as an
+    :class:`InvalidParam`, in order.
     """
-    _check_limit(line, MAIL_LINE_MAX if line_limit is _DEFAULT else line_limit, "mail")  # type: ignore[arg-type]
+    line = _input(line, line_limit, MAIL_LINE_MAX, "mail")
     text = _decode(line, "mail")
     if isinstance(line, bytes) and not text.isascii():
         try:
             cmd = _parse_mail(text, strict, line_limit)
         except ParseError as exc:
             raise _rebase(line, text, exc) from None
-        return attrs.evolve(cmd, defects=_rebase_defects(line, text, list(cmd.defects)))
+        rebased: MailCommand = _rebase_defects(line, text, cmd)
+        return rebased
     return _parse_mail(text, strict, line_limit)
 
 
@@ -582,21 +780,22 @@ def _parse_mail(text: str, strict: bool, line_limit: int | object | None) -> Mai
 
 
 def parse_rcpt(
-    line: str | bytes, *, strict: bool = True, line_limit: int | object | None = _DEFAULT
+    line: Line, *, strict: bool = True, line_limit: int | object | None = _DEFAULT
 ) -> RcptCommand:
     """Parse ``RCPT TO:<forward-path> [SP Rcpt-parameters]`` (RFC 5321 §4.1.1.3).
 
     ``<Postmaster>`` (any case) gives a mailbox with no domain.  ``line_limit``
     defaults to 512 + 530 (RFC 3461 §5.4).  See :func:`parse_mail`.
     """
-    _check_limit(line, RCPT_LINE_MAX if line_limit is _DEFAULT else line_limit, "rcpt")  # type: ignore[arg-type]
+    line = _input(line, line_limit, RCPT_LINE_MAX, "rcpt")
     text = _decode(line, "rcpt")
     if isinstance(line, bytes) and not text.isascii():
         try:
             cmd = _parse_rcpt(text, strict, line_limit)
         except ParseError as exc:
             raise _rebase(line, text, exc) from None
-        return attrs.evolve(cmd, defects=_rebase_defects(line, text, list(cmd.defects)))
+        moved: RcptCommand = _rebase_defects(line, text, cmd)
+        return moved
     return _parse_rcpt(text, strict, line_limit)
 
 

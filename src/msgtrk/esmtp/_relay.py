@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TypeVar
 
 import attrs
 
 from msgtrk.esmtp._ehlo import EhloReply
 from msgtrk.esmtp._models import (
     EnvidParam,
+    InvalidParam,
     MailCommand,
     MailParam,
     MtrkParam,
@@ -25,6 +27,8 @@ from msgtrk.esmtp._models import (
 )
 
 __all__ = ["decrement_timeout", "relay_mail", "relay_rcpt"]
+
+P = TypeVar("P", MailParam, RcptParam)
 
 
 def _offers(next_hop: EhloReply | Iterable[str]) -> frozenset[str]:
@@ -65,13 +69,27 @@ def relay_mail(
       hop (RFC 3461 §5.2.1 (a), (b)); ENVID also for an MTRK hop (RFC 3885
       §2 (4) makes MTRK servers support it); both are dropped otherwise
       (RFC 3461 §5.2.2 (a)).
-    - Other parameters are kept as received.
+    - MTRK is also dropped when there is no ENVID of the form local@fqhn
+      to go with it (RFC 3885 §3.2 makes it required), so that the command
+      sent is one the next hop can accept.
+    - An :class:`InvalidParam` (read leniently) is passed on verbatim under
+      the rule of its keyword (same esmtp-value, RFC 3461 §5.2.1), except a
+      malformed MTRK, which is dropped: its timeout cannot be decremented as
+      RFC 3885 §3.1 requires.
+    - Other parameters are kept as received; of a repeated keyword only the
+      first (the one the model's accessors read) is kept.
     """
     offers = _offers(next_hop)
     dsn = "DSN" in offers
-    mtrk_ok = "MTRK" in offers and not mailing_list and (recipients <= 1 or primary)
+    mtrk_ok = (
+        "MTRK" in offers
+        and not mailing_list
+        and (recipients <= 1 or primary)
+        and _unique_envid(cmd)
+    )
     out: list[MailParam] = []
-    for p in cmd.params:
+    for p in _first_of_each(cmd.params):
+        key = p.keyword.upper()
         if isinstance(p, MtrkParam):
             if not mtrk_ok:
                 continue
@@ -86,15 +104,36 @@ def relay_mail(
                 out.append(p)
             else:
                 out.append(MtrkParam(certifier=p.certifier, timeout=left))
-        elif isinstance(p, EnvidParam):
+        elif isinstance(p, EnvidParam) or (isinstance(p, InvalidParam) and key == "ENVID"):
             if dsn or "MTRK" in offers:
                 out.append(p)
-        elif isinstance(p, RetParam):
+        elif isinstance(p, RetParam) or (isinstance(p, InvalidParam) and key == "RET"):
             if dsn:
                 out.append(p)
-        else:
+        elif not (isinstance(p, InvalidParam) and key == "MTRK"):
             out.append(p)
     return attrs.evolve(cmd, params=tuple(out), source=None, source_route=(), defects=())
+
+
+def _first_of_each(params: tuple[P, ...]) -> list[P]:
+    seen: set[str] = set()
+    out: list[P] = []
+    for p in params:
+        key = p.keyword.upper()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _unique_envid(cmd: MailCommand) -> bool:
+    """Is there an ENVID of the form local-envid "@" fqhn (RFC 3885 §3.2)?"""
+    envid = cmd.get("ENVID")
+    if not isinstance(envid, EnvidParam):
+        return False
+    if envid.source is not None:
+        return "@" in envid.source.partition("=")[2]
+    return envid.unique_envid is not None
 
 
 def relay_rcpt(
@@ -109,17 +148,20 @@ def relay_rcpt(
     DSN-capable hop (RFC 3461 §5.2.1 (c), (d)) and ORCPT also for an MTRK hop
     (RFC 3885 §2 (4)); they are dropped otherwise (§5.2.2 (a)).  With
     ``add_orcpt``, a missing ORCPT is added from the received address
-    (§5.2.1 (d)).  The source route is dropped (RFC 5321 §4.1.1.3).
+    (§5.2.1 (d)).  The source route is dropped (RFC 5321 §4.1.1.3).  An
+    :class:`InvalidParam` is passed on verbatim under the rule of its keyword;
+    of a repeated keyword only the first is kept.
     """
     offers = _offers(next_hop)
     dsn = "DSN" in offers
     out: list[RcptParam] = []
     has_orcpt = False
-    for p in cmd.params:
-        if isinstance(p, NotifyParam):
+    for p in _first_of_each(cmd.params):
+        key = p.keyword.upper()
+        if isinstance(p, NotifyParam) or (isinstance(p, InvalidParam) and key == "NOTIFY"):
             if dsn:
                 out.append(p)
-        elif isinstance(p, OrcptParam):
+        elif isinstance(p, OrcptParam) or (isinstance(p, InvalidParam) and key == "ORCPT"):
             has_orcpt = True
             if dsn or "MTRK" in offers:
                 out.append(p)

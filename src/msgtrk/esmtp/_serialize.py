@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from msgtrk._errors import SerializeError
+from msgtrk.esmtp._checks import refuse
 from msgtrk.esmtp._limits import ENVID_MAX, MAIL_LINE_MAX, ORCPT_MAX, RCPT_LINE_MAX
 from msgtrk.esmtp._models import (
     MAIL_TYPED,
     RCPT_TYPED,
     EnvidParam,
     ExtensionParam,
+    InvalidParam,
     Mailbox,
     MailCommand,
     OrcptParam,
@@ -33,6 +35,8 @@ def format_param(param: Any) -> str:
     """One esmtp-param as written on the wire (RFC 5321 §4.1.2)."""
     if param.source is not None:
         return str(param.source)
+    if isinstance(param, InvalidParam):
+        raise SerializeError(f"{param.keyword}: an InvalidParam is written only as it was received")
     if isinstance(param, ExtensionParam):
         return param.keyword if param.value is None else f"{param.keyword}={param.value}"
     value = param.value
@@ -56,8 +60,10 @@ def _path(mailbox: Mailbox | None) -> str:
 def serialize(cmd: MailCommand | RcptCommand, *, line_limit: int | object | None = _DEFAULT) -> str:
     """The command line, CRLF included: the original text if parsed, else canonical.
 
-    Raises :class:`msgtrk.SerializeError` for a repeated parameter or a line
-    longer than ``line_limit`` (default: the limits of
+    Raises :class:`msgtrk.SerializeError` for a repeated parameter, for a
+    model that strict parsing would refuse (:data:`msgtrk.esmtp._checks.ENFORCED`:
+    e.g. MTRK without ENVID, a non-printable ENVID) or a line longer than
+    ``line_limit`` (default: the limits of
     :mod:`msgtrk.esmtp._limits`, RFC 5321 §4.5.3.1.4 as extended by RFC 3461
     §5.4 and RFC 3885 §2).
     """
@@ -72,6 +78,7 @@ def serialize(cmd: MailCommand | RcptCommand, *, line_limit: int | object | None
     else:
         raise SerializeError(f"not a MAIL or RCPT command: {cmd!r}")
     params = format_params(cmd)
+    refuse(cmd)
     line = " ".join([head, *params]) + "\r\n"
     limit = default if line_limit is _DEFAULT else line_limit
     if isinstance(limit, int):

@@ -44,7 +44,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 from msgtrk._errors import ParseError
 from msgtrk.esmtp._ehlo import parse_ehlo, serialize_ehlo
 from msgtrk.esmtp._limits import MAIL_LINE_MAX, RCPT_LINE_MAX
-from msgtrk.esmtp._models import ExtensionParam, MailCommand, RcptCommand
+from msgtrk.esmtp._models import ExtensionParam, InvalidParam, MailCommand, RcptCommand
 from msgtrk.esmtp._parse import parse_mail, parse_rcpt
 from msgtrk.esmtp._serialize import format_param
 
@@ -105,6 +105,12 @@ def error_reply(line: str, error: ParseError, verb: str) -> str:
     return f"501 5.5.4 Bad {keyword} parameter: {detail}"
 
 
+def _invalid_reply(param: InvalidParam) -> str:
+    """501 for a parameter lenient parsing could not read (kept as an InvalidParam)."""
+    detail = param.defect.message if param.defect is not None else "cannot be read"
+    return f"501 5.5.4 Bad {param.keyword.upper() or 'empty'} parameter: {detail}"
+
+
 class TrackingSMTP(SMTP):
     """An aiosmtpd ``SMTP`` that advertises DSN and MTRK and parses MAIL/RCPT with msgtrk.
 
@@ -114,9 +120,9 @@ class TrackingSMTP(SMTP):
     leniently (e.g. ``MAIL FROM: <a@b>``).
     """
 
-    # RCPT lines of 512 + 530 octets must fit (RFC 3461 §5.4); the reader's
-    # line limit is shared with DATA, which then accepts lines that long too.
-    line_length_limit = RCPT_LINE_MAX
+    # MAIL and RCPT lines up to their limits must fit (RFC 3461 §5.4); the
+    # reader's line limit is shared with DATA, which then accepts lines that long too.
+    line_length_limit = max(MAIL_LINE_MAX, RCPT_LINE_MAX)
 
     def __init__(
         self,
@@ -158,14 +164,15 @@ class TrackingSMTP(SMTP):
             reply = parse_ehlo("".join(line + "\r\n" for line in pushed), strict=False)
             reply = reply.with_extensions(*self.advertise)
             pushed = serialize_ehlo(reply).split("\r\n")[:-1]
-            extra = (26 if self.data_size_limit else 0) + (10 if self.enable_SMTPUTF8 else 0)
-            self.command_size_limits["MAIL"] = MAIL_LINE_MAX + extra
+            self.command_size_limits["MAIL"] = MAIL_LINE_MAX
             self.command_size_limits["RCPT"] = RCPT_LINE_MAX
         for line in pushed:
             await self.push(line)
 
     async def _check_extensions(self, cmd: MailCommand) -> str | None:
         for p in cmd.params:
+            if isinstance(p, InvalidParam):
+                return _invalid_reply(p)
             if not isinstance(p, ExtensionParam):
                 continue
             key = p.keyword.upper()
@@ -257,6 +264,9 @@ class TrackingSMTP(SMTP):
             await self.push(syntaxerr)
             return
         for p in cmd.params:
+            if isinstance(p, InvalidParam):
+                await self.push(_invalid_reply(p))
+                return
             if isinstance(p, ExtensionParam) and p.keyword.upper() not in self.rcpt_params:
                 await self.push(
                     f"555 5.5.4 {p.keyword.upper()} parameter not recognized or not implemented"
