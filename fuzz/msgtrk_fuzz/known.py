@@ -163,9 +163,21 @@ FINDINGS: tuple[Known, ...] = (
         "abnf_grammar",
         "invariant: AbnfError wrong line/column",
         'a=""<>\nb=("")\nb=("")',
+        fixed=True,
     ),
     Known(
-        "F21", "abnf_grammar", "RecursionError at abnf/", "ss = " + "(" * 200 + '"a"' + ")" * 200
+        "F21",
+        "abnf_grammar",
+        "RecursionError at abnf/",
+        "ss = " + "(" * 200 + '"a"' + ")" * 200,
+        fixed=True,
+    ),
+    Known(
+        "F21",
+        "abnf_grammar",
+        "RecursionError at abnf/",
+        "ss = " + "[" * 2000 + '"a"' + "]" * 2000,
+        fixed=True,
     ),
     Known(
         "F22",

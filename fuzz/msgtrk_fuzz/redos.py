@@ -3,8 +3,18 @@
 ``pumped_inputs(pattern)`` walks the parsed pattern (``re._parser``) and,
 for every unbounded (or long) repeat in it, builds a string that reaches
 the repeat, repeats what the loop consumes ``n`` times, then ends in a
-non-matching tail - the shape that makes a backtracking engine go
-quadratic or exponential.  ``growth(fn, make)`` measures ``fn(make(n))``
+non-matching tail (after the rest of a match, ``Pump.make``, and right
+after the loop, ``Pump.make_inside``, so that the failure comes inside the
+atomic group or token that holds the loop) - the shape that makes a
+backtracking engine go quadratic or exponential.  What the loop consumes
+is its shortest match and also richer samples of the repeated sub-pattern
+(optional parts taken, inner repeats taken twice, each of the first
+alternatives of a branch, the character that follows the loop), kept when
+they really match: two alternatives that both match a label (``.a`` for
+``(?:[.](?:U-LABEL|LDH-LABEL))*``), a literal that a run also matches
+(``/admin`` for ``(?:/(?:admin|[a-z]+))*``) or a loop that also eats its
+separator (``@`` for ``[!-~]*@[!-~]*``) multiply the work per unit.
+``growth(fn, make)`` measures ``fn(make(n))``
 and ``fn(make(10 n))`` in the same run, with ``n`` grown until the time is
 measurable, and returns the ratio (about 10 when linear, about 100 when
 quadratic).  A measurement longer than ``budget`` seconds is cut short
@@ -47,6 +57,15 @@ class Pump:
     def make(self, n: int, tail: str) -> str:
         return self.prefix + self.unit * n + self.suffix + tail
 
+    def make_inside(self, n: int, tail: str) -> str:
+        """The tail right after the loop: the failure comes inside the atomic
+        group or token that holds the loop, not after it."""
+        return self.prefix + self.unit * n + tail
+
+    def makers(self) -> tuple[Callable[[int, str], str], ...]:
+        """``make``, and ``make_inside`` when something follows the loop."""
+        return (self.make, self.make_inside) if self.suffix else (self.make,)
+
 
 def _in_set(items: list[Any], char: str, flags: int) -> bool:
     probe = re.compile(f"[{''.join(_set_src(items))}]", flags)
@@ -77,28 +96,36 @@ def _set_src(items: list[Any]) -> list[str]:
 
 
 def _class_char(items: list[Any], flags: int) -> str:
-    for op, av in items:
+    """A character of the set (of its complement's complement when negated)."""
+    if items and items[0][0] is not C.NEGATE:
+        op, av = items[0]
         if op is C.LITERAL:
             return chr(av)
         if op is C.RANGE:
             return chr(av[0])
-        if op is not C.NEGATE:
-            break
     for char in _CANDIDATES:
         if _in_set(items, char, flags):
             return char
+    for code in range(0x20, 0x3000):
+        if _in_set(items, chr(code), flags):
+            return chr(code)
     return "a"
 
 
 class _Gen:
     """Minimal matching text of a parsed pattern, with one repeat replaced by a mark."""
 
-    def __init__(self, flags: int) -> None:
+    def __init__(self, flags: int, *, rich: bool = False, pick: int = 0) -> None:
         self.flags = flags
         self.groups: dict[int, str] = {}
         self.counter = 0
         self.target = -1
         self.unit = ""
+        # inside the target repeat: take optional parts and repeat bodies
+        # twice (rich), and alternative ``pick`` of each branch
+        self.rich = rich
+        self.pick = pick
+        self.inside = 0
 
     def seq(self, sub: Any) -> str:
         return "".join(self.node(op, av) for op, av in sub)
@@ -123,14 +150,20 @@ class _Gen:
         if op is C.ATOMIC_GROUP:
             return self.seq(av)
         if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            low, _high, sub = av
+            low, high, sub = av
             index = self.counter
             self.counter += 1
+            target = index == self.target
+            self.inside += target
             body = self.seq(sub)
-            if index == self.target:
+            self.inside -= target
+            if target:
                 self.unit = body or ""
                 return _MARK + body * max(0, int(low) - 1) if low else _MARK
-            return str(body * int(low))
+            count = int(low)
+            if self.rich and self.inside:
+                count = max(count, min(int(high), 2))
+            return str(body * count)
         if op is C.GROUPREF:
             return self.groups.get(av, "")
         if op is C.GROUPREF_EXISTS:
@@ -158,7 +191,9 @@ class _Gen:
             if before <= self.target < self.counter:
                 hit = text
             texts.append(text)
-        return hit if hit is not None else texts[0]
+        if hit is not None:
+            return hit
+        return texts[min(self.pick, len(texts) - 1)] if self.inside else texts[0]
 
 
 def _repeats(sub: Any) -> Iterator[tuple[int, int, Any]]:
@@ -195,6 +230,39 @@ def repeat_count(pattern: re.Pattern[str]) -> int:
     return sum(1 for _ in _repeats(P.parse(pattern.pattern, pattern.flags)))
 
 
+# Samples of a loop body besides its shortest match: (rich, pick) of _Gen.
+_VARIANTS = ((True, 0), (False, 1), (False, 2), (False, 3), (True, 1))
+
+
+def _samples(pattern: re.Pattern[Any], parsed: Any, index: int) -> Iterator[tuple[str, str, str]]:
+    """``(prefix, unit, suffix)`` for repeat ``index``: its shortest match
+    first, then the richer samples that really match as a loop body."""
+    shortest = None
+    for rich, pick in ((False, 0), *_VARIANTS):
+        gen = _Gen(pattern.flags, rich=rich, pick=pick)
+        gen.target = index
+        text = gen.seq(parsed)
+        if _MARK not in text or not gen.unit:
+            continue
+        prefix, suffix = text.split(_MARK, 1)
+        if shortest is None:
+            shortest = gen.unit
+            yield prefix, gen.unit, suffix
+            # the loop eats what follows it: "@" for xtext "@" xtext is a
+            # split the engine tries at every "@" (quadratic)
+            after = suffix[:1]
+            if after and after != shortest and _matches(pattern, prefix + after * 3 + suffix):
+                yield prefix, after, suffix
+        elif gen.unit != shortest and _matches(pattern, prefix + gen.unit * 3 + suffix):
+            yield prefix, gen.unit, suffix
+
+
+def _matches(pattern: re.Pattern[Any], text: str) -> bool:
+    if isinstance(pattern.pattern, bytes):
+        return pattern.fullmatch(text.encode("latin-1", "replace")) is not None
+    return pattern.fullmatch(text) is not None
+
+
 def pumped_inputs(pattern: re.Pattern[str], *, per_unit: int = 2) -> list[Pump]:
     """Pumpable inputs for the long or unbounded repeats of ``pattern``.
 
@@ -209,17 +277,12 @@ def pumped_inputs(pattern: re.Pattern[str], *, per_unit: int = 2) -> list[Pump]:
     for index, high, _item in _repeats(parsed):
         if high != C.MAXREPEAT and high < _MIN_PUMPABLE:
             continue
-        gen = _Gen(pattern.flags)
-        gen.target = index
-        text = gen.seq(parsed)
-        if _MARK not in text or not gen.unit:
-            continue
-        prefix, suffix = text.split(_MARK, 1)
-        if (prefix, gen.unit, suffix) in seen or per.get(gen.unit, 0) >= per_unit:
-            continue
-        seen.add((prefix, gen.unit, suffix))
-        per[gen.unit] = per.get(gen.unit, 0) + 1
-        pumps.append(Pump(prefix, gen.unit, suffix, f"repeat #{index} of {pattern.pattern!r}"))
+        for prefix, unit, suffix in _samples(pattern, parsed, index):
+            if (prefix, unit, suffix) in seen or per.get(unit, 0) >= per_unit:
+                continue
+            seen.add((prefix, unit, suffix))
+            per[unit] = per.get(unit, 0) + 1
+            pumps.append(Pump(prefix, unit, suffix, f"repeat #{index} of {pattern.pattern!r}"))
     return pumps
 
 

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from msgtrk import AbnfError, ParseError
+from msgtrk._errors import position
 from msgtrk.abnf import AbnfWarning, Grammar, Source, Spec, compile_grammar
 
 # (ABNF text, line, column, words the message contains)
@@ -30,6 +31,8 @@ BAD_ABNF = [
     ("r = %x110000\n", 1, 5, "not a character value"),
     ('r = "a"\nr = "b"\n', 2, 1, "already defined"),
     ('r =/ "a"\n', 1, 1, "not defined"),
+    ('a=""<>\nb=("")\nb=("")', 3, 1, "already defined"),  # fuzz finding F20
+    ('a = "x"\n\nb =/ "y"\n', 3, 1, "not defined"),
 ]
 
 
@@ -38,6 +41,8 @@ def test_bad_abnf(text: str, line: int, column: int, message: str) -> None:
     with pytest.raises(AbnfError) as caught:
         Grammar.from_text(text, filename="bad.abnf")
     assert (caught.value.line, caught.value.column) == (line, column)
+    # the offset names the same place (fuzz finding F20: it was 0)
+    assert position(text, caught.value.offset) == (line, column)
     assert message in caught.value.message
     assert "bad.abnf" in caught.value.message
     assert isinstance(caught.value, ParseError)

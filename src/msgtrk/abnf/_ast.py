@@ -120,7 +120,8 @@ class Rule:
 
     ``incremental`` is True for ``=/``.  ``section`` is the text of the
     ``; RFC NNNN §S`` comment that precedes the rule (None when absent),
-    ``text`` the rule's ABNF exactly as written.
+    ``text`` the rule's ABNF exactly as written; ``line``, ``column`` and
+    ``offset`` are the position of its name in ``source``.
     """
 
     name: str
@@ -130,6 +131,8 @@ class Rule:
     line: int = attrs.field(default=0, eq=False)
     section: str | None = attrs.field(default=None, eq=False)
     text: str = attrs.field(default="", eq=False)
+    column: int = attrs.field(default=1, eq=False)
+    offset: int = attrs.field(default=0, eq=False)
 
     @property
     def key(self) -> str:

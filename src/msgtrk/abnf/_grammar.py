@@ -28,7 +28,7 @@ from msgtrk.abnf._ast import (
 from msgtrk.abnf._core import CORE_ABNF
 from msgtrk.abnf._reader import read_rules
 
-__all__ = ["AbnfWarning", "Definition", "Grammar", "Problem", "Source"]
+__all__ = ["AbnfWarning", "Definition", "Grammar", "Problem", "Source", "rule_error"]
 
 
 class AbnfWarning(UserWarning):
@@ -172,7 +172,7 @@ class Grammar:
                 continue
             if rule.key in merged:
                 other = merged[rule.key].first
-                raise _rule_error(rule, f"rule {rule.name} is already defined at {other.where}")
+                raise rule_error(rule, f"rule {rule.name} is already defined at {other.where}")
             merged[rule.key] = Definition(name=rule.name, node=rule.definition, rules=(rule,))
         for rule in base:
             if rule.incremental:
@@ -285,7 +285,8 @@ class Grammar:
                     rule=rule.name,
                     source=rule.source,
                     line=rule.line,
-                    column=1,
+                    column=rule.column,
+                    offset=rule.offset,
                 )
             )
         return found
@@ -327,16 +328,23 @@ def _problem(rule: Rule, node: Reference | Prose, message: str) -> Problem:
     )
 
 
-def _rule_error(rule: Rule, message: str) -> AbnfError:
+def rule_error(rule: Rule, message: str) -> AbnfError:
+    """An AbnfError at the name of ``rule`` in its source (line, column and
+    offset agree: all three from the reader)."""
     return AbnfError(
-        f"{rule.source}: {message}", line=max(rule.line, 1), column=1, offset=0, rule=rule.name
+        f"{rule.source}: {message}",
+        line=max(rule.line, 1),
+        column=max(rule.column, 1),
+        offset=rule.offset if rule.line >= 1 else 0,
+        rule=rule.name,
+        source_line=rule.text.split("\n", 1)[0] if rule.line >= 1 else None,
     )
 
 
 def _extend(merged: dict[str, Definition], rule: Rule) -> None:
     old = merged.get(rule.key)
     if old is None:
-        raise _rule_error(rule, f"=/ extends rule {rule.name}, which is not defined")
+        raise rule_error(rule, f"=/ extends rule {rule.name}, which is not defined")
     merged[rule.key] = attrs.evolve(
         old, node=_merge(old.node, rule.definition), rules=(*old.rules, rule)
     )

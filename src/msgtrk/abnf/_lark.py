@@ -38,10 +38,12 @@ from msgtrk.abnf._ast import (
     Rule,
     rule_key,
 )
-from msgtrk.abnf._grammar import Definition, Grammar
+from msgtrk.abnf._contain import Shape, within
+from msgtrk.abnf._grammar import Definition, Grammar, rule_error
 from msgtrk.abnf._ir import EMPTY, Choice, Item, Ref, Rep, Seq, Term, simplify, walk
 from msgtrk.abnf._regex import (
     RegexBuilder,
+    case_intervals,
     char_class,
     escape_char,
     is_nullable,
@@ -95,6 +97,8 @@ class TerminalDef:
     ignore: bool = False
     recursive: bool = False  # unrolled from a recursive rule (a nested comment)
     comment: tuple[str, ...] = ()
+    # the structure of a regex terminal (msgtrk.abnf._contain); None: unknown
+    shape: Shape = attrs.field(default=None, eq=False, repr=False)
 
     def lark(self) -> str:
         """The terminal's Lark definition."""
@@ -103,6 +107,18 @@ class TerminalDef:
             text = self.pattern.replace("\\", "\\\\").replace('"', '\\"')
             return f'{head}: "{text}"' + ("i" if self.case_insensitive else "")
         return f"{head}: /{self.pattern}/"
+
+    def language(self) -> Shape:
+        """The structure of what the terminal matches (None: unknown)."""
+        if not self.literal:
+            return self.shape
+        return (
+            "s",
+            tuple(
+                ("c", case_intervals(char) if self.case_insensitive else ((ord(char), ord(char)),))
+                for char in self.pattern
+            ),
+        )
 
     def regex(self) -> str:
         """The terminal as a Python regex."""
@@ -194,6 +210,23 @@ class CompiledGrammar:
             gap = "(?:" + "|".join(ignored) + ")*"
             gap = f"(?>{gap})" if atomic else gap
 
+        def guard(option: Item, choice: Choice) -> str:
+            # A token within another option's run token (a keyword that
+            # 1*NAMECHAR also matches): where the run stops at the same end
+            # the run already matched the text, so the token only adds a
+            # match when a run character follows.  Without the lookahead,
+            # n repeated codes fail in 2**n ways.
+            if not atomic or not isinstance(option, Term):
+                return ""
+            small = terminals[option.name].language()
+            for other in choice.items:
+                if not isinstance(other, Term) or other == option:
+                    continue
+                big = terminals[other.name].language()
+                if big is not None and big[0] == "r" and big[3][0] == "c" and within(small, big):
+                    return f"(?={char_class(big[3][1])})"
+            return ""
+
         def emit(item: Item, stack: tuple[str, ...]) -> str:
             if isinstance(item, Term):
                 text = terminals[item.name].regex()
@@ -212,7 +245,8 @@ class CompiledGrammar:
             if isinstance(item, Seq):
                 return "".join(emit(child, stack) for child in item.items)
             if isinstance(item, Choice):
-                return "(?:" + "|".join(emit(child, stack) for child in item.items) + ")"
+                options = [emit(child, stack) + guard(child, item) for child in item.items]
+                return "(?:" + "|".join(options) + ")"
             inner = "(?:" + emit(item.item, stack) + ")"
             low, high = item.min, item.max
             if (low, high) == (0, 1):
@@ -368,22 +402,20 @@ class _Compiler:
             stripped = _strip_edges(definition.node, self.ignore)
             node = nonempty(stripped, self.token_grammar, self.token_nullable)
             if node is None:
-                raise AbnfError(
-                    f"token {definition.name} matches only the empty string",
-                    line=max(definition.first.line, 1),
-                    column=1,
-                    offset=0,
-                    rule=definition.name,
+                raise rule_error(
+                    definition.first, f"token {definition.name} matches only the empty string"
                 )
             if is_nullable(stripped, self.token_nullable):
                 self.nullable_terms.add(name)
+            pattern, shape = self.builder.compiled(node)
             self._add(
                 TerminalDef(
                     name=name,
-                    pattern=self.builder.pattern(node),
+                    pattern=pattern,
                     display=definition.name,
                     priority=self._priority(key, name),
                     comment=_rule_comment(definition),
+                    shape=shape,
                 )
             )
         return Rep(0, 1, Term(name)) if name in self.nullable_terms else Term(name)
@@ -415,13 +447,15 @@ class _Compiler:
             repeat = Repeat(min=first, max=high, node=Reference(name=definition.name))
             node = nonempty(repeat, self.token_grammar, self.token_nullable) or repeat
             shown = ("*" if low == 0 and high is None else f"{low}*{high or ''}") + definition.name
+            pattern, shape = self.builder.compiled(node)
             self._add(
                 TerminalDef(
                     name=name,
-                    pattern=self.builder.pattern(node),
+                    pattern=pattern,
                     display=shown,
                     priority=self._priority(key, name),
                     comment=_rule_comment(definition, [f"run of {definition.name}"]),
+                    shape=shape,
                 )
             )
         return Rep(0, 1, Term(name)) if low == 0 else Term(name)
@@ -459,7 +493,8 @@ class _Compiler:
                 )
             else:
                 pattern = "".join(escape_char(ord(char)) for char in piece)
-                terminal = TerminalDef(name=name, pattern=pattern, display=display)
+                shape = ("s", tuple(("c", ((ord(char), ord(char)),)) for char in piece))
+                terminal = TerminalDef(name=name, pattern=pattern, display=display, shape=shape)
             terminal = attrs.evolve(terminal, priority=self.spec.priorities.get(name, 0))
             items.append(Term(self._add(terminal)))
         return Seq(tuple(items))
@@ -474,6 +509,7 @@ class _Compiler:
                     name=name,
                     pattern=char_class(((node.low, node.high),)),
                     display=_describe_range(node.low, node.high),
+                    shape=("c", ((node.low, node.high),)),
                 )
             )
         )
@@ -506,7 +542,12 @@ class _Compiler:
         if isinstance(node, Alternation):
             return Choice(tuple(self.convert(item, queue) for item in node.items))
         assert isinstance(node, Prose)  # checked before: unreachable
-        raise AbnfError(f"prose value <{node.text}>", line=node.line, column=node.column, offset=0)
+        raise AbnfError(
+            f"prose value <{node.text}>",
+            line=max(node.line, 1),
+            column=max(node.column, 1),
+            offset=node.offset,
+        )
 
     def compile(self) -> CompiledGrammar:
         for key in sorted(self.ignore):
@@ -753,12 +794,8 @@ def with_field_values(grammar: Grammar, names: Iterable[str]) -> Grammar:
         for option in options:
             items = option.items if isinstance(option, Concatenation) else ()
             if len(items) < 2 or items[1] != Literal(text=":"):
-                raise AbnfError(
-                    f'{name} is not of the form field-name ":" value',
-                    line=max(definition.first.line, 1),
-                    column=1,
-                    offset=0,
-                    rule=name,
+                raise rule_error(
+                    definition.first, f'{name} is not of the form field-name ":" value'
                 )
             rest = items[2:]
             values.append(
@@ -775,6 +812,8 @@ def with_field_values(grammar: Grammar, names: Iterable[str]) -> Grammar:
             definition=value,
             source="derived",
             line=definition.first.line,
+            column=definition.first.column,
+            offset=definition.first.offset,
             section=definition.section,
             text=f'{derived_name} = the value of {definition.name} (after ":")',
         )

@@ -28,7 +28,13 @@ from msgtrk.abnf._ast import (
     Rule,
 )
 
-__all__ = ["read_rules"]
+__all__ = ["MAX_NESTING", "read_rules"]
+
+# The deepest nesting of groups "( )" and options "[ ]" a rule may have.  The
+# RFCs nest at most a few levels; the limit keeps the recursive passes after
+# the reader (to_regex, to_lark, strategy and the re module itself) far from
+# Python's recursion limit.  A deeper bracket is an AbnfError at that bracket.
+MAX_NESTING = 64
 
 _META_GRAMMAR = r"""
 rulelist: _NL* (rule _NL+)*
@@ -140,6 +146,7 @@ class _Builder:
         self.text = text
         self.lines = lines
         self.filename = filename
+        self.depth = 0
 
     def rule(self, tree: lark.Tree[Any]) -> Rule:
         children: list[Any] = list(tree.children)
@@ -158,6 +165,8 @@ class _Builder:
             line=line,
             section=self._section(line),
             text=self.text[start:line_end].rstrip(),
+            column=name.column,
+            offset=name.start_pos,
         )
 
     def _section(self, line: int) -> str | None:
@@ -189,7 +198,16 @@ class _Builder:
 
     def element(self, item: Any) -> Node:
         if isinstance(item, lark.Tree):
+            if self.depth >= MAX_NESTING:
+                raise _abnf_error(
+                    self.text,
+                    self.filename,
+                    item.meta.start_pos,
+                    f"groups and options nested more than {MAX_NESTING} levels deep",
+                )
+            self.depth += 1
             inner = self.node(item.children[0])
+            self.depth -= 1
             return Repeat(min=0, max=1, node=inner) if item.data == "option" else inner
         kind, value = item.type, str(item)
         if kind == "RULENAME":

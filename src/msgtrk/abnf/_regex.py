@@ -28,12 +28,16 @@ from msgtrk.abnf._ast import (
     Repeat,
     rule_key,
 )
+from msgtrk.abnf._contain import Shape, within
 from msgtrk.abnf._grammar import Grammar
 
 __all__ = [
+    "MAX_INLINE_DEPTH",
     "RegexBuilder",
+    "case_intervals",
     "char_class",
     "escape_char",
+    "inline_depth_error",
     "is_nullable",
     "nonempty",
     "nullable_rules",
@@ -43,6 +47,11 @@ __all__ = [
 Intervals = tuple[tuple[int, int], ...]
 
 _ATOM, _SEQ, _ALT = 2, 1, 0
+
+# How many rules deep references are inlined into one another (a regex, a
+# generated string): far beyond the RFC grammars (about 20), far from
+# Python's recursion limit.
+MAX_INLINE_DEPTH = 100
 _MAX_CODE = 0x10FFFF
 
 
@@ -114,7 +123,7 @@ def _class_body(merged: Intervals) -> str:
     return "".join(parts)
 
 
-def _case_intervals(char: str) -> Intervals:
+def case_intervals(char: str) -> Intervals:
     variants = {char, char.lower(), char.upper()}
     return _merge((ord(v), ord(v)) for v in variants if len(v) == 1)
 
@@ -124,17 +133,17 @@ class _Re:
     text: str
     precedence: int
     chars: Intervals | None = None  # a single-character class
-    repeat: tuple[Intervals, int, int | None] | None = None  # a quantified class
     width: float = 1  # longest match (math.inf: unbounded)
     first: Intervals = ()  # the characters a match can start with
     nullable: bool = False
+    shape: Shape = None  # the structure, for containment (msgtrk.abnf._contain)
 
 
-_EMPTY = _Re("", _ATOM, width=0, nullable=True)
+_EMPTY = _Re("", _ATOM, width=0, nullable=True, shape=("e",))
 
 
 def _class(intervals: Intervals) -> _Re:
-    return _Re(char_class(intervals), _ATOM, intervals, first=intervals)
+    return _Re(char_class(intervals), _ATOM, intervals, first=intervals, shape=("c", intervals))
 
 
 def _group(item: _Re, precedence: int) -> str:
@@ -160,27 +169,13 @@ def _quantified(item: _Re, low: int, high: int | None) -> _Re:
         suffix = f"{{{low}}}"
     else:
         suffix = f"{{{low},{high}}}"
-    repeat = (item.chars, low, high) if item.chars is not None else None
     return _Re(
         base + suffix,
         _ATOM,
-        repeat=repeat,
         width=math.inf if high is None else item.width * high,
         first=item.first,
         nullable=low == 0 or item.nullable,
-    )
-
-
-def _covers(
-    big: tuple[Intervals, int, int | None], small: tuple[Intervals, int, int | None]
-) -> bool:
-    """Whether quantified class ``big`` matches everything ``small`` does."""
-    (big_chars, big_min, big_max), (small_chars, small_min, small_max) = big, small
-    if big_min > small_min or (big_max is not None and (small_max is None or small_max > big_max)):
-        return False
-    return all(
-        any(low >= b_low and high <= b_high for b_low, b_high in big_chars)
-        for low, high in small_chars
+        shape=None if item.shape is None else ("r", low, high, item.shape),
     )
 
 
@@ -326,6 +321,10 @@ class RegexBuilder:
 
     def pattern(self, node: Node) -> str:
         """The regex of ``node``; AbnfError if it can only match by recursing too deep."""
+        return self.compiled(node)[0]
+
+    def compiled(self, node: Node) -> tuple[str, Shape]:
+        """The regex of ``node`` and its structure (``msgtrk.abnf._contain``)."""
         result = self._node(node, ())
         if result is None:
             raise AbnfError(
@@ -334,7 +333,7 @@ class RegexBuilder:
                 column=1,
                 offset=0,
             )
-        return result.text
+        return result.text, result.shape
 
     def _node(self, node: Node, stack: tuple[str, ...]) -> _Re | None:
         if isinstance(node, CharRange):
@@ -373,7 +372,7 @@ class RegexBuilder:
     def _literal(self, node: Literal) -> _Re:
         parts = []
         for char in node.text:
-            intervals = ((ord(char), ord(char)),) if node.case_sensitive else _case_intervals(char)
+            intervals = ((ord(char), ord(char)),) if node.case_sensitive else case_intervals(char)
             parts.append(_class(intervals))
         if not parts:
             return _EMPTY
@@ -399,6 +398,8 @@ class RegexBuilder:
                 offset=node.offset,
                 rule=node.name,
             )
+        if len(stack) >= MAX_INLINE_DEPTH:
+            raise inline_depth_error(node)
         if key not in self.recursive:
             if key not in self._cache:
                 self._cache[key] = self._node(self.grammar[key].node, (*stack, key))
@@ -419,40 +420,72 @@ class RegexBuilder:
         if classes:
             intervals = _merge(pair for option in classes for pair in option.chars or ())
             others.append(_class(intervals))
-        repeats = [option for option in others if option.repeat is not None]
-        others = [
-            option
-            for option in others
-            if option.repeat is None
-            or not any(
-                other is not option
-                and other.repeat is not None
-                and _covers(other.repeat, option.repeat)
-                and (
-                    not _covers(option.repeat, other.repeat)
-                    or others.index(other) < others.index(option)
-                )
-                for other in repeats
-            )
-        ]
         empty = any(not option.text for option in others)
         others = [option for option in others if option.text]
         if not others:
             return _EMPTY
+        # A lexer takes the first alternative that matches, not the
+        # longest: try the longer and wider-starting alternatives first.
+        others = _prune(sorted(others, key=_order))
         if len(others) == 1:
             result = others[0]
         else:
-            # A lexer takes the first alternative that matches, not the
-            # longest: try the longer and wider-starting alternatives first.
-            others.sort(key=lambda option: (-option.width, -_size(option.first)))
             result = _Re(
                 "|".join(_group(option, _SEQ) for option in others),
                 _ALT,
                 width=max(option.width for option in others),
                 first=_merge(pair for option in others for pair in option.first),
                 nullable=any(option.nullable for option in others),
+                shape=_shape("a", others),
             )
         return _quantified(result, 0, 1) if empty else result
+
+
+def _order(option: _Re) -> tuple[float, int]:
+    return -option.width, -_size(option.first)
+
+
+def _prune(ordered: list[_Re]) -> list[_Re]:
+    """Drop each alternative whose language is within an earlier one's.
+
+    Such an alternative adds no string; under a repetition it doubles the
+    ways to match (``(?:U-label|LDH-label)`` both match ``ab``: 2**n ways to
+    fail on n labels).  An earlier alternative matches whenever the dropped
+    one would have (same text, same position), so the first match - the
+    lexer's token, an atomic group's choice - stays the same too.  Where the
+    order ties (same width, same first characters) and the earlier
+    alternative is within a later one, the wider one takes its place: the
+    language stays, a first match may take more (in the bundled grammars:
+    RFC 5322 FWS, whose first match is ignored or runs to a delimiter
+    anyway, and ``4*DIGIT / 2*DIGIT``, both greedy to the last digit).
+    """
+    result: list[_Re] = []
+    for option in ordered:
+        if any(within(option.shape, earlier.shape) for earlier in result):
+            continue
+        ties = [
+            index
+            for index, earlier in enumerate(result)
+            if _order(earlier) == _order(option) and within(earlier.shape, option.shape)
+        ]
+        if not ties:
+            result.append(option)
+            continue
+        result[ties[0]] = option
+        for index in reversed(ties[1:]):
+            del result[index]
+    return result
+
+
+def _shape(kind: str, parts: Sequence[_Re]) -> Shape:
+    if any(part.shape is None for part in parts):
+        return None
+    items: list[Shape] = []
+    for part in parts:
+        shape = part.shape
+        assert shape is not None
+        items.extend(shape[1] if shape[0] == kind else (shape,))
+    return (kind, tuple(items))
 
 
 def _concatenation(parts: Sequence[_Re]) -> _Re:
@@ -467,6 +500,7 @@ def _concatenation(parts: Sequence[_Re]) -> _Re:
         width=sum(part.width for part in parts),
         first=_merge(first),
         nullable=all(part.nullable for part in parts),
+        shape=_shape("s", parts),
     )
 
 
@@ -486,6 +520,17 @@ def _recursive_rules(grammar: Grammar) -> frozenset[str]:
             seen.add(key)
             stack.extend(ref.key for ref in grammar.references(key))
     return frozenset(found)
+
+
+def inline_depth_error(node: Reference) -> AbnfError:
+    """AbnfError at ``node``: rules nested more than MAX_INLINE_DEPTH deep."""
+    return AbnfError(
+        f"rule {node.name}: rules referenced more than {MAX_INLINE_DEPTH} levels deep",
+        line=max(node.line, 1),
+        column=max(node.column, 1) if node.line >= 1 else 1,
+        offset=node.offset if node.line >= 1 else 0,
+        rule=node.name,
+    )
 
 
 def _describe(node: Node) -> str:

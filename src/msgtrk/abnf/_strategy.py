@@ -22,7 +22,7 @@ from msgtrk.abnf._ast import (
     rule_key,
 )
 from msgtrk.abnf._grammar import Grammar
-from msgtrk.abnf._regex import RegexBuilder
+from msgtrk.abnf._regex import MAX_INLINE_DEPTH, RegexBuilder, inline_depth_error
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -119,6 +119,8 @@ def strategy(
             raise AbnfError(
                 f"undefined rule {node.name}", line=1, column=1, offset=0, rule=node.name
             )
+        if len(stack) >= MAX_INLINE_DEPTH:
+            raise inline_depth_error(node)
         if key in recursive:
             if stack.count(key) >= depth:
                 return st.just(minimal[key]) if key in minimal else None

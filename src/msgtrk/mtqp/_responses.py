@@ -217,19 +217,6 @@ def serialize_response(resp: Response) -> bytes:
     return head + stuff(resp.body, resp.spelling.needless_dots if resp.spelling else ())
 
 
-def _info_ok(info: str) -> bool:
-    """Whether ``info`` is a §12 response-info, checked code by code.
-
-    One code at a time keeps the check linear: the generated regex for the
-    whole ``*("/" (... / 1*NAMECHAR))`` backtracks exponentially on a bad
-    tail (fuzz finding F15).
-    """
-    if not info:
-        return True
-    one = _syntax.pattern("response-info")
-    return info[0] == "/" and all(one.fullmatch("/" + code) for code in info[1:].split("/"))
-
-
 def parse_status_line(
     line: str, *, source: str | None = None, offset: int = 0
 ) -> tuple[Indicator, tuple[ResponseCode | str, ...], str | None, StatusLine]:
@@ -258,7 +245,7 @@ def parse_status_line(
     info, text_part = line[n:end], line[end:]
     if (
         indicator is None
-        or not _info_ok(info)
+        or not _syntax.pattern("response-info").fullmatch(info)
         or not _syntax.pattern("opt-text").fullmatch(text_part)
     ):
         tail = ".\r\n" if indicator is Indicator.OK_MULTI else ""
