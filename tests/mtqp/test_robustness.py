@@ -156,3 +156,30 @@ def test_lenient_trailing_blanks_round_trip(keyword: str, blanks: str) -> None:
     assert [d.kind for d in command.defects] == ["trailing-blanks"]
     assert command.defects[0].column == len(keyword) + len(args) + 1
     assert mtqp.serialize(command) == line
+
+
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize(
+    ("parse", "data", "column"),
+    [
+        (mtqp.parse_response, "+OK caf\u20ac\r\n", 8),
+        (mtqp.parse_greeting, "+OK/MTQP \u2028\r\n", 10),
+        (mtqp.parse_response, "-ERR/\ud800x\r\n", 6),
+    ],
+)
+def test_str_input_above_latin1_is_a_parse_error(
+    parse: Any, data: str, column: int, strict: bool
+) -> None:
+    # review finding (session 2): a bare UnicodeEncodeError escaped
+    with pytest.raises(mtqp.ParseError) as info:
+        parse(data, strict=strict)
+    assert (info.value.line, info.value.column) == (1, column)
+    assert "not an octet" in info.value.message
+
+
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+def test_responses_take_any_bytes_like(kind: type) -> None:
+    wire = b"+OK+ here\r\n..dot\r\nline\r\n.\r\n"
+    assert mtqp.parse_response(kind(wire)) == mtqp.parse_response(wire)
+    greeting = b"+OK/MTQP ready\r\n"
+    assert mtqp.parse_greeting(kind(greeting)) == mtqp.parse_greeting(greeting)

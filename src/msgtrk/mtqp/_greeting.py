@@ -287,7 +287,7 @@ def greeting_from_lines(
     return greeting, used
 
 
-def parse_greeting(data: bytes | str, *, strict: bool = True) -> Greeting:
+def parse_greeting(data: bytes | bytearray | memoryview | str, *, strict: bool = True) -> Greeting:
     """Parse a whole greeting (RFC 3887 §3), single- or multi-line."""
     _raw, src, lines = split_wire(data, "greeting")
     greeting, used = greeting_from_lines(lines, src, strict=strict)

@@ -329,14 +329,32 @@ def join_body(lines: list[tuple[int, bytes]]) -> bytes:
     return b"".join(content + b"\r\n" for _, content in lines)
 
 
-def split_wire(data: bytes | str, rule: str) -> tuple[bytes, str, list[tuple[int, bytes]]]:
-    """(raw bytes, latin-1 text, CRLF lines with offsets) of a whole response."""
-    raw = data.encode("latin-1") if isinstance(data, str) else data
+def split_wire(
+    data: bytes | bytearray | memoryview | str, rule: str
+) -> tuple[bytes, str, list[tuple[int, bytes]]]:
+    """(raw bytes, latin-1 text, CRLF lines with offsets) of a whole response.
+
+    ``str`` input holds one character per octet (Latin-1), as the wire does;
+    a character above U+00FF is not an octet and is refused where it is.
+    """
+    if isinstance(data, str):
+        try:
+            raw = data.encode("latin-1")
+        except UnicodeEncodeError as exc:
+            raise ParseError.at(
+                data,
+                exc.start,
+                f"U+{ord(data[exc.start]):04X} is not an octet: str input holds one character "
+                "per octet (Latin-1); pass the response as bytes",
+                rule=rule,
+            ) from None
+    else:
+        raw = bytes(data)
     src = raw.decode("latin-1")
     return raw, src, _lines(raw, rule)
 
 
-def parse_response(data: bytes | str, *, strict: bool = True) -> Response:
+def parse_response(data: bytes | bytearray | memoryview | str, *, strict: bool = True) -> Response:
     """Parse one whole response, single- or multi-line (RFC 3887 §2.3, §12)."""
     refuse_long_first_line(data, rule="command-response")
     _raw, src, lines = split_wire(data, "command-response")
