@@ -166,9 +166,9 @@ def serialize_command(cmd: Command) -> bytes:
     if len(line) > MAX_LINE:
         raise SerializeError(f"command line is {len(line)} characters; RFC 3887 §2.2 allows 998")
     rule = _RULES.get(type(cmd))
-    # a parsed model was checked when it was read (lenient parsing recorded its
-    # departures); a built one must be what strict parsing accepts (design.md §2)
-    if rule is not None and sp is None and not _syntax.pattern(rule).fullmatch(line + "\r\n"):
+    # a model lenient parsing built keeps its recorded departures; any other
+    # must be what strict parsing accepts (design.md §2)
+    if rule is not None and not cmd.defects and not _syntax.pattern(rule).fullmatch(line + "\r\n"):
         error = _syntax.fail(rule, line + "\r\n")
         raise SerializeError(
             f"{line!r} is not a valid {rule}: {error.message} at column {error.column}"
