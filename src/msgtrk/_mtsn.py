@@ -179,13 +179,16 @@ class TrackingResponse:
         return "".join(s._repr_html_() for s in self.statuses)
 
 
-def parse_response(mime: MessageInput, *, strict: bool = True) -> TrackingResponse:
+def parse_response(
+    mime: MessageInput, *, strict: bool = True, limits: _status.Limits | None = None
+) -> TrackingResponse:
     """Parse an MTSN (RFC 3886 §3), with or without its outer header section.
 
     Strict mode raises ``ParseError`` (positions in the whole input) on the
     first departure from RFC 3886 §3, RFC 2387 (with erratum 5578: the
     ``type`` parameter is required) or the tracking-status grammar; lenient
-    mode records defects instead.
+    mode records defects instead.  ``limits`` bounds each tracking-status
+    part as in ``tracking_status.parse`` (``LimitError`` in both modes).
     """
     src = MimeSource.of(mime)
     defects: list[Defect] = []
@@ -239,7 +242,7 @@ def parse_response(mime: MessageInput, *, strict: bool = True) -> TrackingRespon
                 )
             )
             continue
-        model, body_span = _parse_status(src, part, report)
+        model, body_span = _parse_status(src, part, report, limits)
         if model is not None:
             statuses.append(model)
             if body_span is not None:
@@ -342,7 +345,7 @@ def _check_outer(src: MimeSource, head: HeaderBlock, report: Collector) -> str:
 
 
 def _parse_status(
-    src: MimeSource, part: Part, report: Collector
+    src: MimeSource, part: Part, report: Collector, limits: _status.Limits | None
 ) -> tuple[Any, tuple[int, int] | None]:
     if part.cte not in ("", "7bit"):
         report.fail(
@@ -357,7 +360,7 @@ def _parse_status(
         src,
         part,
         report,
-        lambda data: _status.parse_tracking_status(data, strict=report.strict),
+        lambda data: _status.parse_tracking_status(data, strict=report.strict, limits=limits),
         decoded=f"{part.cte} part" if encoded else None,
     )
     if model is None or encoded:

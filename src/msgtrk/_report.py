@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from msgtrk import _status
-from msgtrk._errors import Defect, ParseError, SerializeError, position
+from msgtrk._errors import Defect, LimitError, ParseError, SerializeError, position
 
 if TYPE_CHECKING:
     from msgtrk._status import DeliveryStatus
@@ -218,7 +218,9 @@ def _defect_dict(d: Defect) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 
 
-def parse_report(message: MessageInput, *, strict: bool = True) -> DeliveryReport:
+def parse_report(
+    message: MessageInput, *, strict: bool = True, limits: _status.Limits | None = None
+) -> DeliveryReport:
     """Parse a whole DSN message (RFC 6522 §3, RFC 3464 §2, RFC 6533 §4.4).
 
     ``message`` is the message as bytes or str (CRLF or LF line ends), or an
@@ -227,6 +229,8 @@ def parse_report(message: MessageInput, *, strict: bool = True) -> DeliveryRepor
     departures real MTAs make (a missing or wrong ``report-type``, a status
     part elsewhere than second, extra parts, an encoded status part, a
     non-RFC 3464 bounce such as qmail's) and records each in ``defects``.
+    ``limits`` bounds the status part as in ``delivery_status.parse``: over
+    a limit is a ``LimitError`` in both modes.
     """
     src = MimeSource.of(message)
     defects: list[Defect] = []
@@ -338,7 +342,7 @@ def parse_report(message: MessageInput, *, strict: bool = True) -> DeliveryRepor
     span: tuple[int, int] | None = None
     if status_part is not None:
         status_type = status_part.type
-        status_model, span = _parse_status_part(src, status_part, report)
+        status_model, span = _parse_status_part(src, status_part, report, limits)
     returned_bytes = None if returned is None else decode_body(src, returned, report)
     result = DeliveryReport(
         headers=headers,
@@ -492,7 +496,7 @@ def decode_text(data: bytes, charset: str) -> str:
 
 
 def _parse_status_part(
-    src: MimeSource, part: Part, report: _Collector
+    src: MimeSource, part: Part, report: _Collector, limits: _status.Limits | None
 ) -> tuple[Any, tuple[int, int] | None]:
     is_global = part.type == "message/global-delivery-status"
     cte = part.cte
@@ -510,7 +514,9 @@ def _parse_status_part(
         src,
         part,
         report,
-        lambda data: _status.parse_delivery_status(data, strict=report.strict, global_=is_global),
+        lambda data: _status.parse_delivery_status(
+            data, strict=report.strict, global_=is_global, limits=limits
+        ),
         decoded=f"{cte} status part" if encoded else None,
     )
     return model, (None if encoded else (part.body_start, part.end))
@@ -529,11 +535,16 @@ def parse_status_body(
     ``decoded`` names the transfer-encoded part when its body must be decoded
     first: positions inside encoded text mean nothing in the message, so its
     errors and defects point at the part (strict or lenient as ``report``).
+    A ``LimitError`` is raised in both modes (a limit is not a defect).
     Returns the model, or None when the part could not be read.
     """
     if decoded is not None:
         try:
             model = parse(decode_body(src, part, report))
+        except LimitError as exc:
+            raise LimitError.at(
+                src.raw, part.body_start, f"in the decoded {decoded}: {exc.message}", rule=exc.rule
+            ) from None
         except ParseError as exc:
             report.fail(
                 part.body_start,
@@ -558,7 +569,7 @@ def parse_status_body(
         model = parse(src.slice(part.body_start, part.end))
     except ParseError as exc:
         shifted = shift_error(exc, src, part.body_start)
-        if report.strict:
+        if report.strict or isinstance(exc, LimitError):
             raise shifted from None
         report.defects.append(Defect.from_error(shifted))
         return None

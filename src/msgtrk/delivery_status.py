@@ -25,6 +25,7 @@ from msgtrk._status import (
     Diagnostic,
     ExtensionField,
     Finding,
+    Limits,
     LocalizedDiagnostic,
     MtaName,
     Status,
@@ -48,6 +49,7 @@ __all__ = [
     "Diagnostic",
     "ExtensionField",
     "Finding",
+    "Limits",
     "LocalizedDiagnostic",
     "MtaName",
     "Status",
@@ -65,7 +67,11 @@ _REPORT_NAMES = frozenset({"DeliveryReport", "build_report", "parse_report", "se
 
 
 def parse(
-    body: Any, *, strict: bool = True, global_: bool | Literal["auto"] = "auto"
+    body: Any,
+    *,
+    strict: bool = True,
+    global_: bool | Literal["auto"] = "auto",
+    limits: Limits | None = None,
 ) -> DeliveryStatus:
     """Parse a delivery-status body: ``str``, ``bytes`` or an ``email.message.Message`` part.
 
@@ -74,9 +80,12 @@ def parse(
     findings; ``strict=False`` accepts what real MTAs send and records each
     departure in ``defects``.  ``global_``: True for
     ``message/global-delivery-status`` (UTF-8, RFC 6533 §4.1), False for
-    7-bit only, ``"auto"`` (default) to accept UTF-8 if present.
+    7-bit only, ``"auto"`` (default) to accept UTF-8 if present.  ``limits``
+    (default ``Limits()``: 16 MiB body, 998-character lines, 10 000
+    recipients, 1000 fields per group, comments 32 deep) bounds the body;
+    :class:`msgtrk.LimitError` beyond, in both modes.
     """
-    return _parse(body, strict=strict, global_=global_)
+    return _parse(body, strict=strict, global_=global_, limits=limits)
 
 
 def serialize(model: DeliveryStatus) -> str:

@@ -24,6 +24,7 @@ from msgtrk._status import (
     Address,
     ExtensionField,
     Finding,
+    Limits,
     MtaName,
     Status,
     TrackingPerMessage,
@@ -44,6 +45,7 @@ __all__ = [
     "Address",
     "ExtensionField",
     "Finding",
+    "Limits",
     "MtaName",
     "Status",
     "StatusCode",
@@ -65,15 +67,17 @@ _MTSN_NAMES = frozenset(
 )
 
 
-def parse(body: Any, *, strict: bool = True) -> TrackingStatus:
+def parse(body: Any, *, strict: bool = True, limits: Limits | None = None) -> TrackingStatus:
     """Parse a tracking-status body: ``str``, ``bytes`` or an ``email.message.Message`` part.
 
     ``strict=True`` raises :class:`msgtrk.ParseError` (line, column, rule,
     expected) on any departure from RFC 3886 and on error-level semantic
     findings; ``strict=False`` accepts and records each departure in
-    ``defects``.
+    ``defects``.  ``limits`` (default ``Limits()``: 16 MiB body, 998-character
+    lines, 10 000 recipients, 1000 fields per group, comments 32 deep) bounds
+    the body; :class:`msgtrk.LimitError` beyond, in both modes.
     """
-    return _parse(body, strict=strict)
+    return _parse(body, strict=strict, limits=limits)
 
 
 def serialize(model: TrackingStatus) -> str:

@@ -33,6 +33,7 @@ class Limit:
     make: Callable[[int], str | bytes]  # an input of exactly ``size`` units of the limit
     parse: Callable[[str | bytes], object]
     configured: Callable[[str | bytes, int], object] | None  # parse with the limit set to n
+    at: Callable[[int], int] | None = None  # the offset of the LimitError for make(size)
 
     def __str__(self) -> str:
         return self.name
@@ -78,29 +79,75 @@ _STATUS_HEAD = (
 
 
 def _status_body(size: int) -> str:
-    # a delivery-status body of `size` characters (one long extension field)
-    return _STATUS_HEAD + "X-Pad: " + "a" * (size - len(_STATUS_HEAD) - 9) + "\r\n"
+    # a delivery-status body of `size` characters: one extension field folded
+    # into lines of 998 characters (the line length limit)
+    head = _STATUS_HEAD + "X-Pad:"
+    full, rest = divmod(size - len(head) - 5, 998)
+    return head + ("\r\n " + "a" * 995) * full + "\r\n " + "a" * rest + "\r\n"
 
 
-def _quiet_limit(fn: Callable[..., object], **kwargs: Any) -> Callable[[str | bytes], object]:
-    return lambda data: fn(data, **kwargs)
+def _status_limits(**kwargs: int) -> Any:
+    return msgtrk.delivery_status.Limits(**kwargs)
 
 
-def _status_max_body() -> int:
-    from msgtrk._status import _parse  # noqa: PLC0415
+def _status_configured(name: str, *, strict: bool = True) -> Callable[[str | bytes, int], object]:
+    def parse(data: str | bytes, n: int) -> object:
+        return msgtrk.delivery_status.parse(data, strict=strict, limits=_status_limits(**{name: n}))
 
-    return int(_parse.MAX_BODY)
+    return parse
 
 
-def _status_configured(data: str | bytes, n: int) -> object:
-    from msgtrk._status import _parse  # noqa: PLC0415
+_PAD = "X-Pad: "
 
-    saved = _parse.MAX_BODY
-    _parse.MAX_BODY = n
-    try:
-        return msgtrk.delivery_status.parse(data)
-    finally:
-        _parse.MAX_BODY = saved
+
+def _status_line(size: int) -> str:
+    # the last line of the body holds `size` characters before its CRLF
+    return _STATUS_HEAD + _PAD + "a" * (size - len(_PAD)) + "\r\n"
+
+
+def _status_line_octets(size: int) -> bytes:
+    # the same in octets, with two-octet UTF-8 characters (message/global-delivery-status)
+    pad = (_PAD + "\u00e9" * ((size - len(_PAD)) // 2)).encode() + b"a" * ((size - len(_PAD)) % 2)
+    return _STATUS_HEAD.encode() + pad + b"\r\n"
+
+
+_RECIPIENT = "Final-Recipient: rfc822; a@b.example\r\nAction: failed\r\nStatus: 5.0.0\r\n"
+_PER_MESSAGE = "Reporting-MTA: dns; a.example\r\n"
+
+
+def _status_recipients(count: int) -> str:
+    return _PER_MESSAGE + ("\r\n" + _RECIPIENT) * count
+
+
+def _status_recipients_at(count: int) -> int:
+    # the start of the first group over the limit (count - 1 groups before it)
+    return len(_status_recipients(count - 1)) + 2
+
+
+def _status_fields(count: int) -> str:
+    # a per-message group of `count` fields
+    return _PER_MESSAGE + "X-F: a\r\n" * (count - 1) + "\r\n" + _RECIPIENT
+
+
+def _status_fields_at(count: int) -> int:
+    return len(_PER_MESSAGE) + len("X-F: a\r\n") * (count - 2)
+
+
+_ACTION = "Action: failed"
+
+
+def _status_comments(depth: int) -> str:
+    # Action: failed (((...))) nested `depth` deep (read leniently: the grammar's
+    # comment has three levels, so deeper ones are a defect, not an error)
+    return _STATUS_HEAD.replace(_ACTION, f"{_ACTION} " + "(" * depth + ")" * depth)
+
+
+def _status_comments_at(depth: int) -> int:
+    return _STATUS_HEAD.index(_ACTION) + len(_ACTION) + depth  # the "(" that goes too deep
+
+
+def _lenient_status(data: str | bytes) -> object:
+    return msgtrk.delivery_status.parse(data, strict=False)
 
 
 def _connection_line(size: int) -> bytes:
@@ -181,7 +228,7 @@ def _response_octets(size: int) -> bytes:
 LIMITS: list[Limit] = [
     Limit(
         "esmtp MAIL line (octets, CRLF included)",
-        668,
+        4096,
         _mail,
         msgtrk.esmtp.parse_mail,
         lambda d, n: msgtrk.esmtp.parse_mail(d, line_limit=n),
@@ -257,11 +304,52 @@ LIMITS: list[Limit] = [
         lambda d, n: _client_response(d, _limits(max_response=n, max_buffer=1 << 21)),
     ),
     Limit(
-        "status body (characters; msgtrk._status._parse.MAX_BODY)",
+        "status body (characters; Limits.max_body)",
         16 * 1024 * 1024,
         _status_body,
         msgtrk.delivery_status.parse,
-        _status_configured,
+        _status_configured("max_body"),
+        lambda _size: 0,
+    ),
+    Limit(
+        "status line (characters before CRLF; Limits.line_length)",
+        998,
+        _status_line,
+        msgtrk.delivery_status.parse,
+        _status_configured("line_length"),
+        lambda _size: len(_STATUS_HEAD),
+    ),
+    Limit(
+        "status line octets (bytes input; Limits.line_length)",
+        998,
+        _status_line_octets,
+        msgtrk.delivery_status.parse,
+        _status_configured("line_length"),
+        lambda _size: len(_STATUS_HEAD),
+    ),
+    Limit(
+        "status recipients (groups; Limits.max_recipients)",
+        10_000,
+        _status_recipients,
+        msgtrk.delivery_status.parse,
+        _status_configured("max_recipients"),
+        _status_recipients_at,
+    ),
+    Limit(
+        "status fields (per group; Limits.max_fields)",
+        1000,
+        _status_fields,
+        msgtrk.delivery_status.parse,
+        _status_configured("max_fields"),
+        _status_fields_at,
+    ),
+    Limit(
+        "status comment depth (lenient; Limits.max_comment_depth)",
+        32,
+        _status_comments,
+        _lenient_status,
+        _status_configured("max_comment_depth", strict=False),
+        _status_comments_at,
     ),
 ]
 
@@ -279,7 +367,7 @@ def _ids(rows: list[Limit]) -> list[str]:
 def test_defaults_are_the_documented_ones() -> None:
     from msgtrk.esmtp import _limits as esmtp_limits  # noqa: PLC0415
 
-    assert esmtp_limits.MAIL_LINE_MAX == 668
+    assert esmtp_limits.MAIL_LINE_MAX == 4096
     assert esmtp_limits.RCPT_LINE_MAX == 1042
     assert esmtp_limits.ENVID_MAX == 100
     assert esmtp_limits.ORCPT_MAX == 500
@@ -291,7 +379,19 @@ def test_defaults_are_the_documented_ones() -> None:
         1000,
     )
     assert msgtrk.mtqp.MAX_LINE == 998
-    assert _status_max_body() == 16 * 1024 * 1024
+    status = msgtrk.delivery_status.Limits()
+    assert status == msgtrk.tracking_status.Limits()
+    assert (
+        status.max_body,
+        status.line_length,
+        status.max_recipients,
+        status.max_fields,
+        status.max_comment_depth,
+        status.max_defects,
+    ) == (16 * 1024 * 1024, 998, 10_000, 1000, 32, 1000)
+    from msgtrk._status import _parse  # noqa: PLC0415
+
+    assert (status.max_body, status.max_defects) == (_parse.MAX_BODY, _parse.MAX_DEFECTS)
 
 
 @pytest.mark.parametrize("limit", LIMITS, ids=_ids(LIMITS))
@@ -304,6 +404,8 @@ def test_just_over_the_default_is_a_limit_error(limit: Limit) -> None:
     data = limit.make(limit.default + _OVER.get(limit.name, 1))
     with pytest.raises(msgtrk.LimitError) as info:
         limit.parse(data)
+    if limit.at is not None:
+        assert info.value.offset == limit.at(limit.default + _OVER.get(limit.name, 1))
     if "Connection" not in limit.name:  # stream positions: checked below
         check_error(info.value, data)
     else:
@@ -327,8 +429,11 @@ def test_the_limit_is_configurable(limit: Limit) -> None:
     elif "status body" not in limit.name:  # raising MAX_BODY past 16 MiB is not worth the time
         limit.configured(over, limit.default * 2)  # a larger limit accepts it
     under = limit.make(small + _OVER.get(limit.name, 1))
-    with pytest.raises(msgtrk.LimitError):
+    with pytest.raises(msgtrk.LimitError) as info:
         limit.configured(under, small)  # a smaller limit refuses what the default accepts
+    if limit.at is not None:
+        assert info.value.offset == limit.at(small + _OVER.get(limit.name, 1))
+        check_error(info.value, under)
     limit.parse(under)
 
 
@@ -366,6 +471,19 @@ MEMORY: list[Huge] = [
     Huge(
         "status body, bytes",
         (_STATUS_HEAD + "a" * (17 * _MB)).encode(),
+        msgtrk.delivery_status.parse,
+    ),
+    Huge("status line, str", _status_line(8 * _MB), msgtrk.delivery_status.parse),
+    Huge("status line, bytes", _status_line_octets(8 * _MB), msgtrk.delivery_status.parse),
+    # 16 MiB of the smallest groups: refused at group 10 001, having split only those
+    Huge(
+        "status recipients, str",
+        _PER_MESSAGE + "\r\nX:\r\n" * (16 * _MB // 6 - 10),
+        msgtrk.delivery_status.parse,
+    ),
+    Huge(
+        "status fields, str",
+        _PER_MESSAGE + "X:\r\n" * (16 * _MB // 4 - 10),
         msgtrk.delivery_status.parse,
     ),
     Huge("esmtp MAIL line, str", _mail(8 * _MB), msgtrk.esmtp.parse_mail),
@@ -406,7 +524,7 @@ def _status_max_defects() -> int:
 @pytest.mark.parametrize("parse", [msgtrk.delivery_status.parse, msgtrk.tracking_status.parse])
 def test_status_defects_are_capped(parse: Callable[..., Any]) -> None:
     # finding F14: one defect per bad line was quadratic and unbounded; now at most
-    # MAX_DEFECTS (default 1000), then one final "too-many-defects"
+    # Limits.max_defects (default MAX_DEFECTS = 1000), then one final "too-many-defects"
     assert _status_max_defects() == 1000
     head = _STATUS_HEAD if parse is msgtrk.delivery_status.parse else ""
     under = parse(head + "X\r\n" * 999, strict=False)
@@ -415,3 +533,40 @@ def test_status_defects_are_capped(parse: Callable[..., Any]) -> None:
     over = parse(head + "X\r\n" * 5000, strict=False)
     assert len(over.defects) == 1001
     assert over.defects[-1].kind == "too-many-defects"
+
+
+@pytest.mark.parametrize("parse", [msgtrk.delivery_status.parse, msgtrk.tracking_status.parse])
+def test_status_defect_cap_is_configurable(parse: Callable[..., Any]) -> None:
+    head = _STATUS_HEAD if parse is msgtrk.delivery_status.parse else ""
+    limits = msgtrk.delivery_status.Limits(max_defects=10)
+    model = parse(head + "X\r\n" * 50, strict=False, limits=limits)
+    assert len(model.defects) == 11
+    assert model.defects[-1].kind == "too-many-defects"
+
+
+@pytest.mark.parametrize(
+    "name", ["max_body", "line_length", "max_recipients", "max_fields", "max_comment_depth"]
+)
+def test_status_limit_can_be_switched_off(name: str) -> None:
+    big = {
+        "max_body": _STATUS_HEAD,  # not worth 16 MiB: None only skips the check
+        "line_length": _status_line(5_000),
+        "max_recipients": _status_recipients(3),
+        "max_fields": _status_fields(5),
+        "max_comment_depth": _status_comments(100),
+    }[name]
+    small = {name: 2}
+    with pytest.raises(msgtrk.LimitError):
+        msgtrk.delivery_status.parse(big, strict=False, limits=_status_limits(**small))
+    off = msgtrk.delivery_status.Limits(**{name: None})  # type: ignore[arg-type]
+    model = msgtrk.delivery_status.parse(big, strict=False, limits=off)
+    assert msgtrk.delivery_status.serialize(model) == big
+
+
+@pytest.mark.parametrize("value", [0, -1, True, 1.5, "10"])
+@pytest.mark.parametrize(
+    "name", ["max_body", "line_length", "max_recipients", "max_fields", "max_comment_depth"]
+)
+def test_status_limits_refuse_nonsense(name: str, value: object) -> None:
+    with pytest.raises(ValueError, match=name):
+        msgtrk.delivery_status.Limits(**{name: value})  # type: ignore[arg-type]

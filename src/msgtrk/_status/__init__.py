@@ -9,6 +9,7 @@ serializer, the semantic checks and the views.  The public faces are
 
 from __future__ import annotations
 
+from msgtrk._status._limits import Limits
 from msgtrk._status._models import (
     Action,
     Address,
@@ -49,6 +50,7 @@ __all__ = [
     "Diagnostic",
     "ExtensionField",
     "Finding",
+    "Limits",
     "LocalizedDiagnostic",
     "MtaName",
     "Status",

@@ -13,11 +13,24 @@ import bisect
 import email.message
 import functools
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from msgtrk._errors import Defect, LimitError, ParseError
 from msgtrk._status import _fields as fd
+from msgtrk._status._limits import (
+    DEFAULT_BOUNDS,
+    MAX_BODY,
+    MAX_DEFECTS,
+    Bounds,
+    Limits,
+    comment_too_deep,
+    limit_error,
+    long_line,
+    more_than,
+    to_bounds,
+)
 from msgtrk._status._models import (
     Action,
     Address,
@@ -45,12 +58,13 @@ from msgtrk._status._text import (
 )
 from msgtrk.status_codes import StatusCode
 
-__all__ = ["MAX_BODY", "MAX_DEFECTS", "parse_delivery_status", "parse_tracking_status"]
-
-#: Largest body accepted, in characters (LimitError beyond).
-MAX_BODY = 16 * 1024 * 1024
-#: Most defects kept by one lenient parse; then one "too-many-defects" defect.
-MAX_DEFECTS = 1000
+__all__ = [
+    "MAX_BODY",
+    "MAX_DEFECTS",
+    "Limits",
+    "parse_delivery_status",
+    "parse_tracking_status",
+]
 
 # Level 1: a field (name, colon, value with its continuation lines), a blank
 # line, or any other line.  The value keeps the CR of each CRLF; the final
@@ -112,6 +126,8 @@ class _Ctx:
     __slots__ = (
         "_last",
         "_starts",
+        "bounds",
+        "deep",
         "defects",
         "fmt",
         "memo",
@@ -124,9 +140,20 @@ class _Ctx:
     )
 
     def __init__(
-        self, text: str, fmt: fd.Format, strict: bool, utf8: bool, source: str | bytes = ""
+        self,
+        text: str,
+        fmt: fd.Format,
+        strict: bool,
+        utf8: bool,
+        source: str | bytes = "",
+        *,
+        bounds: Bounds = DEFAULT_BOUNDS,
     ) -> None:
         self.text = text
+        self.bounds = bounds
+        # no value can nest deeper than the limit if the body has fewer "(" in all;
+        # otherwise every group's values are checked before any is read
+        self.deep = more_than(text, "(", bounds[4])  # max_comment_depth
         self.source: str | bytes = source or text
         self.octets = isinstance(source, bytes) and len(source) != len(text)
         self.fmt = fmt
@@ -154,10 +181,11 @@ class _Ctx:
 
     def defect(self, offset: int, kind: str, message: str, rule: str | None) -> None:
         """Record a defect at ``offset`` of ``text`` (line and column from a line table)."""
-        if len(self.defects) >= MAX_DEFECTS:
-            if len(self.defects) == MAX_DEFECTS:
+        cap = self.bounds.max_defects
+        if len(self.defects) >= cap:
+            if len(self.defects) == cap:
                 offset = len(self.text)
-                kind, message, rule = "too-many-defects", f"more than {MAX_DEFECTS} defects", None
+                kind, message, rule = "too-many-defects", f"more than {cap} defects", None
             else:
                 return
         at = self.where(offset)
@@ -189,6 +217,10 @@ class _Ctx:
             raise self.error(offset, message, rule=rule, expected=expected)
         self.defect(offset, kind, message, rule)
 
+    def limit(self, offset: int, message: str, rule: str | None) -> LimitError:
+        """The LimitError at ``offset`` of ``text`` (strict and lenient alike)."""
+        return limit_error(self.source, self.where(offset), message, rule=rule)
+
     def value_error(self, rule: str, value: str, offset: int) -> ParseError | None:
         """The LALR verdict on a value the fast path rejected: None if valid after all."""
         error = check_value(rule, value, self.utf8)
@@ -202,7 +234,7 @@ class _Ctx:
         """Raise ``error`` (strict) or keep it as a defect (lenient)."""
         if self.strict:
             raise error
-        if len(self.defects) < MAX_DEFECTS:
+        if len(self.defects) < self.bounds.max_defects:
             self.defects.append(Defect.from_error(error, kind))
         else:
             self.defect(len(self.text), kind, error.message, error.rule)
@@ -292,6 +324,32 @@ def _decode(
 # ---------------------------------------------------------------------------
 
 
+#: The splitter cuts a body longer than SPLIT_WHOLE in pieces of about CHUNK
+#: characters, so that a body over the group or field limit is refused before
+#: all of it is split (a shorter body is split at once: it costs little).
+CHUNK = 1 << 12
+SPLIT_WHOLE = 1 << 16
+_WHOLE = ((0, sys.maxsize),)  # one piece: the whole text
+
+
+# a line end that no folded (continuation) line follows: a piece may end there
+_PIECE_END = re.compile(r"\n(?![ \t])")
+
+
+def _chunks(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) pieces of ``text``, each ending after a LF that no folded line follows."""
+    n = len(text)
+    start = 0
+    while n - start > CHUNK:
+        m = _PIECE_END.search(text, start + CHUNK)
+        if m is None:
+            break
+        yield start, m.end()
+        start = m.end()
+    if start < n:
+        yield start, n
+
+
 def _split(ctx: _Ctx) -> list[tuple[list[_Entry], int, int]]:
     """Cut the body into groups of fields: [(entries, start, end)]."""
     text = ctx.text
@@ -301,51 +359,61 @@ def _split(ctx: _Ctx) -> list[tuple[list[_Entry], int, int]]:
     pos = 0
     blank_run = 0
     fmt = ctx.fmt
-    for fwhole, name, fvalue, blank, other in _LINE.findall(text):
-        if fwhole:
-            if not cur:
-                start = pos
-            cur.append((name, fvalue[:-1] if fvalue.endswith("\r") else fvalue, pos, fwhole))
-            blank_run = 0
-            pos += len(fwhole)
-        elif blank:
-            if cur:
-                groups.append((cur, start, pos))
-                cur = []
-            if blank[0] in " \t":
-                ctx.fail(
-                    pos,
-                    "whitespace-line",
-                    "a line of white space is not a blank line",
-                    rule=fmt.rule,
-                    expected=("CRLF",),
-                )
-            elif not groups:
-                ctx.fail(
-                    pos,
-                    "leading-blank-line",
-                    "blank line before the per-message fields",
-                    rule=fmt.rule,
-                    expected=("per-message-fields",),
-                )
-            elif blank_run:
-                ctx.fail(
-                    pos,
-                    "extra-blank-line",
-                    "more than one blank line between groups",
-                    rule=fmt.rule,
-                    expected=("per-recipient-fields",),
-                )
-            blank_run += 1
-            pos += len(blank)
-        elif other:
-            entry = _stray(ctx, other, pos, bool(cur) or not groups)
-            if entry is not None:
+    max_groups, max_fields = ctx.bounds[2:4]
+    for chunk_start, chunk_end in _chunks(text) if len(text) > SPLIT_WHOLE else _WHOLE:
+        first = len(groups)
+        carried = len(cur)
+        items = _LINE.findall(text, chunk_start, chunk_end)
+        for fwhole, name, fvalue, blank, other in items:
+            if fwhole:
                 if not cur:
                     start = pos
-                cur.append(entry)
+                cur.append((name, fvalue[:-1] if fvalue.endswith("\r") else fvalue, pos, fwhole))
                 blank_run = 0
-            pos += len(other)
+                pos += len(fwhole)
+            elif blank:
+                if cur:
+                    groups.append((cur, start, pos))
+                    cur = []
+                if blank[0] in " \t":
+                    ctx.fail(
+                        pos,
+                        "whitespace-line",
+                        "a line of white space is not a blank line",
+                        rule=fmt.rule,
+                        expected=("CRLF",),
+                    )
+                elif not groups:
+                    ctx.fail(
+                        pos,
+                        "leading-blank-line",
+                        "blank line before the per-message fields",
+                        rule=fmt.rule,
+                        expected=("per-message-fields",),
+                    )
+                elif blank_run:
+                    ctx.fail(
+                        pos,
+                        "extra-blank-line",
+                        "more than one blank line between groups",
+                        rule=fmt.rule,
+                        expected=("per-recipient-fields",),
+                    )
+                blank_run += 1
+                pos += len(blank)
+            elif other:
+                entry = _stray(ctx, other, pos, bool(cur) or not groups)
+                if entry is not None:
+                    if not cur:
+                        start = pos
+                    cur.append(entry)
+                    blank_run = 0
+                pos += len(other)
+        # Counted once per piece (a group of this piece has at most the fields
+        # carried over plus its items): at most one piece is split beyond a limit.
+        if len(groups) >= max_groups or carried + len(items) > max_fields:
+            _check_counts(ctx, groups, first, cur, start)
+        del items
     if cur:
         groups.append((cur, start, pos))
     if text and not text.endswith("\n"):
@@ -367,6 +435,38 @@ def _split(ctx: _Ctx) -> list[tuple[list[_Entry], int, int]]:
             expected=("per-recipient-fields",),
         )
     return groups
+
+
+def _check_counts(ctx: _Ctx, groups: list[Any], first: int, cur: list[_Entry], start: int) -> None:
+    """LimitError for the first group from ``groups[first]`` on (then ``cur``, starting at
+    ``start``) that is one group too many or has too many fields."""
+    max_groups, max_fields = ctx.bounds[2:4]
+    for i in range(first, len(groups)):
+        entries, group_start, _end = groups[i]
+        if i >= max_groups:
+            raise _too_many_groups(ctx, group_start)
+        if len(entries) > max_fields:
+            raise _too_many_fields(ctx, entries, i == 0)
+    if cur:
+        if len(groups) >= max_groups:
+            raise _too_many_groups(ctx, start)
+        if len(cur) > max_fields:
+            raise _too_many_fields(ctx, cur, not groups)
+
+
+def _too_many_groups(ctx: _Ctx, pos: int) -> LimitError:
+    n = ctx.bounds.max_groups - 1
+    return ctx.limit(
+        pos, f"more than {n} per-recipient groups (Limits.max_recipients)", ctx.fmt.rule
+    )
+
+
+def _too_many_fields(ctx: _Ctx, entries: list[_Entry], per_message: bool) -> LimitError:
+    n = ctx.bounds.max_fields
+    group = ctx.fmt.per_message if per_message else ctx.fmt.recipient
+    return ctx.limit(
+        entries[n][2], f"more than {n} fields in one group (Limits.max_fields)", group.rule
+    )
 
 
 def _stray(ctx: _Ctx, line: str, pos: int, in_group: bool) -> _Entry | None:
@@ -690,6 +790,36 @@ def _read_group(
     return values, tuple(order)
 
 
+#: Kinds whose comments are only in the part before the first ";" (the text after it is *text).
+_TYPED_TEXT = frozenset({fd.ADDRESS, fd.DIAGNOSTIC, fd.LOCALIZED})
+
+
+def _check_depths(ctx: _Ctx, group: fd.Group, entries: list[_Entry]) -> None:
+    """Check the comment depth of the group's values that have comments, in order."""
+    depth = ctx.bounds.max_comment_depth
+    for entry in entries:
+        spec = group.specs.get(entry[0].lower())
+        if spec is not None and spec.kind != fd.TEXT and entry[1].count("(") > depth:
+            _check_depth(ctx, spec, entry)
+
+
+def _check_depth(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> None:
+    """LimitError at the "(" that nests comments deeper than the limit (RFC 5322 §3.2.2)."""
+    value = entry[1]
+    if spec.kind in _TYPED_TEXT:
+        semi = value.find(";")
+        if semi >= 0:
+            value = value[:semi]
+    depth = ctx.bounds.max_comment_depth
+    at = comment_too_deep(value, depth)
+    if at is not None:
+        raise ctx.limit(
+            _value_offset(entry) + at,
+            f"comments nested deeper than {depth} levels (Limits.max_comment_depth)",
+            spec.rule,
+        )
+
+
 def _defect_kind(spec: fd.Spec, value: str) -> str:
     kind = spec.kind
     if kind in (fd.MTA, fd.ADDRESS, fd.DIAGNOSTIC, fd.LOCALIZED) and ";" not in value:
@@ -795,6 +925,9 @@ def _lenient_regroup(
             cur.append(entry)
             seen.add(key)
         out.append((cur, cur_start, end))
+    max_groups = ctx.bounds.max_groups
+    if len(out) > max_groups:
+        raise _too_many_groups(ctx, out[max_groups][1])
     return out
 
 
@@ -803,12 +936,27 @@ def _lenient_regroup(
 # ---------------------------------------------------------------------------
 
 
+def _check_size(src: str | bytes, b: Bounds, fmt: fd.Format) -> None:
+    """LimitError if ``src`` is over the body size or has a line over the line length."""
+    if len(src) > b.max_body:
+        unit = "octets" if isinstance(src, bytes) else "characters"
+        message = f"status body longer than {b.max_body} {unit} (Limits.max_body)"
+        raise limit_error(src, 0, message, rule=fmt.rule)
+    at = long_line(src, b.line_length)
+    if at is not None:
+        unit = "octets" if isinstance(src, bytes) else "characters"
+        message = f"line longer than {b.line_length} {unit} (Limits.line_length; RFC 5322 §2.1.1)"
+        raise limit_error(src, at, message, rule=fmt.rule)
+
+
 def _run(
     data: Any,
     fmt: fd.Format,
     strict: bool,
     global_: bool | Literal["auto"],
     classes: tuple[type, type],
+    *,
+    limits: Limits | None,
 ) -> tuple[_Ctx, Any, list[Any]]:
     """Split, read and build: (ctx, per-message model or None, recipient models).
 
@@ -817,12 +965,11 @@ def _run(
     tuple alive (the cyclic GC would scan them again and again).
     """
     src = _source(data)
-    if len(src) > MAX_BODY:
-        raise LimitError.at(
-            src[:100], 0, f"status body longer than {MAX_BODY} characters", rule=fmt.rule
-        )
+    b = DEFAULT_BOUNDS if limits is None else to_bounds(limits)
+    if len(src) > b[-1]:  # b.check_size: shorter bodies are within both size limits
+        _check_size(src, b, fmt)
     text, utf8, problem = _decode(src, global_)
-    ctx = _Ctx(text, fmt, strict, utf8, src)
+    ctx = _Ctx(text, fmt, strict, utf8, src, bounds=b)
     if problem is not None:
         off, kind, message, rule = problem
         ctx.fail(off, kind, message, rule=rule)
@@ -830,6 +977,9 @@ def _run(
     groups: list[Any] = _split(ctx)
     if not strict and groups:
         groups = _lenient_regroup(ctx, groups)
+    if ctx.deep:
+        for i, (entries, _start, _end) in enumerate(groups):
+            _check_depths(ctx, fmt.recipient if i else fmt.per_message, entries)
     if not groups:
         ctx.fail(
             len(text),
@@ -871,16 +1021,21 @@ def _build(cls: type, values: dict[str, Any], order: Any, raw: str) -> Any:
 
 
 def parse_delivery_status(
-    data: Any, *, strict: bool = True, global_: bool | Literal["auto"] = "auto"
+    data: Any,
+    *,
+    strict: bool = True,
+    global_: bool | Literal["auto"] = "auto",
+    limits: Limits | None = None,
 ) -> DeliveryStatus:
     """Parse a ``message/delivery-status`` body (RFC 3464 §2.1).
 
     ``global_`` is True for ``message/global-delivery-status`` (RFC 6533
     §4.1: UTF-8 allowed), False for a 7-bit ``message/delivery-status``, and
     ``"auto"`` (the default) to accept UTF-8 when the input has any.
+    ``limits`` (default ``Limits()``) bounds the body; LimitError beyond.
     """
     ctx, per_message, recipients = _run(
-        data, fd.DELIVERY, strict, global_, (DeliveryPerMessage, DeliveryRecipient)
+        data, fd.DELIVERY, strict, global_, (DeliveryPerMessage, DeliveryRecipient), limits=limits
     )
     model = DeliveryStatus(
         per_message=per_message if per_message is not None else DeliveryPerMessage(),
@@ -894,10 +1049,15 @@ def parse_delivery_status(
     return model
 
 
-def parse_tracking_status(data: Any, *, strict: bool = True) -> TrackingStatus:
-    """Parse a ``message/tracking-status`` body (RFC 3886 §3.1)."""
+def parse_tracking_status(
+    data: Any, *, strict: bool = True, limits: Limits | None = None
+) -> TrackingStatus:
+    """Parse a ``message/tracking-status`` body (RFC 3886 §3.1).
+
+    ``limits`` (default ``Limits()``) bounds the body; LimitError beyond.
+    """
     ctx, per_message, recipients = _run(
-        data, fd.TRACKING, strict, False, (TrackingPerMessage, TrackingRecipient)
+        data, fd.TRACKING, strict, False, (TrackingPerMessage, TrackingRecipient), limits=limits
     )
     model = TrackingStatus(
         per_message=per_message if per_message is not None else TrackingPerMessage(),
