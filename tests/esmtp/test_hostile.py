@@ -97,21 +97,9 @@ def test_ehlo(data: str) -> None:
     _check(parse_ehlo, "250-mx\r\n250 " + data)
 
 
-_DOMAINISH = st.text(st.sampled_from("ab-.ä1"), max_size=14)
-
-
-@given(_DOMAINISH)
-def test_domain_repair_keeps_the_language(text: str) -> None:
-    # msgtrk.esmtp._rules makes each generated sub-domain alternation atomic
-    from msgtrk import _grammars  # noqa: PLC0415
-    from msgtrk.esmtp._rules import pattern  # noqa: PLC0415
-
-    generated = _grammars.pattern("esmtp", "Domain")
-    assert bool(pattern("Domain").fullmatch(text)) == bool(generated.fullmatch(text))
-
-
 def test_many_labels_then_a_bad_character() -> None:
-    # exponential backtracking before the repair: 2^labels on a failing match
+    # exponential backtracking before the emitter dropped the contained LDH branch
+    # of sub-domain (fuzz finding F15 family): 2^labels on a failing match
     for parse, head in ((parse_mail, "MAIL FROM:<a@"), (parse_rcpt, "RCPT TO:<a@")):
         line = head + "ab." * 60 + "-b>"
         with pytest.raises(ParseError) as info:
