@@ -42,6 +42,7 @@ from msgtrk._report import (
     quote,
     split_multipart,
     strip_comments,
+    to_crlf,
     to_octets,
     unfold,
     write_header,
@@ -188,11 +189,15 @@ def parse_response(
     first departure from RFC 3886 §3, RFC 2387 (with erratum 5578: the
     ``type`` parameter is required) or the tracking-status grammar; lenient
     mode records defects instead.  ``limits`` bounds each tracking-status
-    part as in ``tracking_status.parse`` (``LimitError`` in both modes).
+    part as in ``tracking_status.parse`` (``LimitError`` in both modes), and
+    its ``max_defects`` also caps the defects of the whole MTSN (then one
+    ``too-many-defects`` defect).
     """
     src = MimeSource.of(mime)
     defects: list[Defect] = []
-    report = Collector(src, strict, defects)
+    report = Collector(
+        src, strict, defects, _status.MAX_DEFECTS if limits is None else limits.max_defects
+    )
     text = src.text
     headers: tuple[tuple[str, str], ...] = ()
     with_headers = True
@@ -397,9 +402,19 @@ def build_response(
 
 
 def serialize_response(response: TrackingResponse) -> bytes:
-    """Write an MTSN: the exact input if it was parsed, else CRLF text with the
-    ``Content-Type: multipart/related; boundary=...; type="message/tracking-status"``
-    line first (as in RFC 3887 §4.1), one part per status, then other parts."""
+    """Write an MTSN as octets (RFC 3886 §3).
+
+    A parsed response gives its input back as octets: a ``bytes`` input
+    itself, a ``str`` input encoded as UTF-8 (surrogate escapes as the octets
+    they stand for, other lone surrogates as UTF-8-style sequences), so
+    compare with ``x.encode("utf-8", "surrogateescape")``.  A built or changed
+    response is CRLF text (RFC 2046 canonical form, RFC 3887 §2.3: a status
+    body parsed from LF text gets CRLF line ends) with the ``Content-Type:
+    multipart/related; boundary=...; type="message/tracking-status"`` line
+    first (as in RFC 3887 §4.1), one part per status, then the other parts,
+    whose bodies are written as given (so that they read back equal): give
+    them CRLF line ends.
+    """
     if response.source is not None:
         raw = response.source
         return to_octets(raw) if isinstance(raw, str) else raw
@@ -410,7 +425,7 @@ def serialize_response(response: TrackingResponse) -> bytes:
         text = _status.serialize_tracking_status(status)
         if not text.isascii():
             raise SerializeError("message/tracking-status is 7bit (RFC 3886 §3.1)")
-        parts.append(([("Content-Type", TRACKING_STATUS_TYPE)], text.encode("ascii")))
+        parts.append(([("Content-Type", TRACKING_STATUS_TYPE)], to_crlf(text.encode("ascii"))))
     parts.extend((p.headers, p.body) for p in response.other_parts)
     boundary = response.boundary or make_boundary([p[1] for p in parts])
     check_boundary(boundary)

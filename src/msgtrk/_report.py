@@ -4,7 +4,8 @@
 rules) so that every part is a slice of the original input: the status body
 handed to the delivery-status parser is the exact byte range of the second
 part, positions in errors and defects are those of the whole message, and
-``serialize_report`` of a parsed report returns the input unchanged.  Header
+``serialize_report`` of a parsed report returns the input's octets (``bytes``
+always: a ``str`` input comes back UTF-8 encoded).  Header
 parameters (``boundary``, ``report-type``, ``charset``) are read with the
 standard library ``email`` package.
 
@@ -33,6 +34,7 @@ import attrs
 
 from msgtrk import _status
 from msgtrk._errors import Defect, LimitError, ParseError, SerializeError, position
+from msgtrk._status._limits import MAX_DEFECTS
 
 if TYPE_CHECKING:
     from msgtrk._status import DeliveryStatus
@@ -230,11 +232,12 @@ def parse_report(
     part elsewhere than second, extra parts, an encoded status part, a
     non-RFC 3464 bounce such as qmail's) and records each in ``defects``.
     ``limits`` bounds the status part as in ``delivery_status.parse``: over
-    a limit is a ``LimitError`` in both modes.
+    a limit is a ``LimitError`` in both modes; its ``max_defects`` also caps
+    the defects of the whole message (then one ``too-many-defects`` defect).
     """
     src = MimeSource.of(message)
     defects: list[Defect] = []
-    report = _Collector(src, strict, defects)
+    report = _Collector(src, strict, defects, _max_defects(limits))
     head = parse_header_block(src, 0, report, allow_unixfrom=True)
     fields = head.fields
     ctype_field = head.get("content-type")
@@ -247,7 +250,7 @@ def parse_report(
             rule="content",
             expected=["Content-Type: multipart/report"],
         )
-        return _non_dsn(src, head, headers, defects, "text/plain")
+        return _non_dsn(src, head, headers, report, "text/plain")
     ctype = content_type(ctype_field.value)
     if ctype.type != "multipart/report":
         report.fail(
@@ -258,7 +261,7 @@ def parse_report(
             expected=["multipart/report"],
         )
         if not ctype.type.startswith("multipart/"):
-            return _non_dsn(src, head, headers, defects, ctype.type)
+            return _non_dsn(src, head, headers, report, ctype.type)
     report_type = ctype.params.get("report-type")
     if ctype.type == "multipart/report":
         if report_type is None:
@@ -286,7 +289,7 @@ def parse_report(
             rule="boundary",
             expected=["; boundary=..."],
         )
-        return _non_dsn(src, head, headers, defects, ctype.type, report_type=report_type)
+        return _non_dsn(src, head, headers, report, ctype.type, report_type=report_type)
     check_boundary_param(src, ctype_field, boundary, report)
     parts = split_multipart(src, head.body_start, len(src.text), boundary, report)
     parsed = [parse_part(src, p, report) for p in parts.parts]
@@ -364,7 +367,7 @@ def _non_dsn(
     src: MimeSource,
     head: HeaderBlock,
     headers: tuple[tuple[str, str], ...],
-    defects: list[Defect],
+    report: _Collector,
     ctype: str,
     *,
     report_type: str | None = None,
@@ -374,7 +377,7 @@ def _non_dsn(
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     status = _qsbmf(text) if ctype == "text/plain" else None
     if status is not None:
-        defects.append(
+        report.add(
             Defect.at(
                 src.raw,
                 head.body_start,
@@ -391,7 +394,7 @@ def _non_dsn(
         human_readable_type=ctype,
         status=status,
         status_from_text=status is not None,
-        defects=tuple(defects),
+        defects=tuple(report.defects),
     )
     attach_source(result, src.raw)
     return result
@@ -554,16 +557,18 @@ def parse_status_body(
                 expected=exc.expected,
             )
             return None
-        report.defects.extend(
-            Defect.at(
-                src.raw,
-                part.body_start,
-                d.kind,
-                f"in the decoded {decoded} (line {d.line}, column {d.column}): {d.message}",
-                rule=d.rule,
+        for d in model.defects:
+            if not report.keep(part.body_start):
+                break
+            report.defects.append(
+                Defect.at(
+                    src.raw,
+                    part.body_start,
+                    d.kind,
+                    f"in the decoded {decoded} (line {d.line}, column {d.column}): {d.message}",
+                    rule=d.rule,
+                )
             )
-            for d in model.defects
-        )
         return model
     try:
         model = parse(src.slice(part.body_start, part.end))
@@ -571,9 +576,13 @@ def parse_status_body(
         shifted = shift_error(exc, src, part.body_start)
         if report.strict or isinstance(exc, LimitError):
             raise shifted from None
-        report.defects.append(Defect.from_error(shifted))
+        report.add(Defect.from_error(shifted))
         return None
-    report.defects.extend(shift_defect(d, src, part.body_start) for d in model.defects)
+    base = part.body_start
+    for d in model.defects:
+        if not report.keep(base + d.offset):
+            break
+        report.defects.append(shift_defect(d, src, base))
     return model
 
 
@@ -627,8 +636,17 @@ def build_report(
 
 
 def serialize_report(report: DeliveryReport) -> bytes:
-    """Write a DSN message: the exact input if ``report`` was parsed, else canonical
-    RFC 6522 text with CRLF line ends (``report-type=delivery-status``)."""
+    """Write a DSN message as octets (RFC 6522 §3).
+
+    A parsed report gives its input back as octets: a ``bytes`` input itself, a
+    ``str`` input encoded as UTF-8 (surrogate escapes as the octets they stand
+    for, other lone surrogates as UTF-8-style sequences), so compare with
+    ``x.encode("utf-8", "surrogateescape")``.  A built or changed report
+    is written canonically with CRLF line ends (``report-type=delivery-status``):
+    the human-readable text and the status body (even one parsed from LF
+    text) are put in RFC 2046 canonical form; ``returned`` is written as given
+    (so that it reads back equal): give it CRLF line ends.
+    """
     if report.source is not None:
         raw = report.source
         return to_octets(raw) if isinstance(raw, str) else raw
@@ -638,7 +656,7 @@ def serialize_report(report: DeliveryReport) -> bytes:
     for name, value in report.headers:
         check_header(name, value)
     status_text = _status.serialize_delivery_status(report.status)
-    status_bytes = status_text.encode("utf-8")
+    status_bytes = to_crlf(status_text.encode("utf-8"))
     if report.status_type == "message/delivery-status" and not status_text.isascii():
         raise SerializeError(
             "non-ASCII status text needs message/global-delivery-status (RFC 6533 §4.1)"
@@ -747,11 +765,40 @@ class MimeSource:
 
 @attrs.frozen
 class _Collector:
-    """Strict mode raises, lenient mode records a defect."""
+    """Strict mode raises, lenient mode records a defect.
+
+    At most ``max_defects`` defects are kept (``Limits.max_defects``, as for
+    the status bodies); the first one beyond becomes a final
+    ``too-many-defects`` defect at its position, and the rest are dropped
+    before their position is computed.
+    """
 
     src: MimeSource
     strict: bool
     defects: list[Defect]
+    max_defects: int = MAX_DEFECTS
+
+    def keep(self, offset: int) -> bool:
+        """Whether one more defect (at ``offset`` of the input) is kept."""
+        n = len(self.defects)
+        cap = self.max_defects
+        if n < cap:
+            return True
+        if n == cap:
+            self.defects.append(
+                Defect.at(
+                    self.src.raw,
+                    offset,
+                    "too-many-defects",
+                    f"more than {cap} defects (Limits.max_defects)",
+                )
+            )
+        return False
+
+    def add(self, defect: Defect) -> None:
+        """Record ``defect`` (its position already in the whole input) unless over the cap."""
+        if self.keep(defect.offset):
+            self.defects.append(defect)
 
     def fail(
         self,
@@ -764,10 +811,15 @@ class _Collector:
     ) -> None:
         if self.strict:
             raise ParseError.at(self.src.raw, offset, message, rule=rule, expected=expected)
-        self.defects.append(Defect.at(self.src.raw, offset, kind, message, rule=rule))
+        if self.keep(offset):
+            self.defects.append(Defect.at(self.src.raw, offset, kind, message, rule=rule))
 
 
 Collector = _Collector
+
+
+def _max_defects(limits: _status.Limits | None) -> int:
+    return MAX_DEFECTS if limits is None else limits.max_defects
 
 
 @attrs.frozen
@@ -823,6 +875,7 @@ def parse_header_block(
     fields: list[Field] = []
     current: list[int] | None = None  # [start, value_offset, end, name_end]
     names: list[str] = []
+    seen: set[str] = set()
 
     def close() -> None:
         if current is not None:
@@ -830,7 +883,19 @@ def parse_header_block(
             value = src.text[v:e]
             if src.is_bytes:
                 value = value.encode("latin-1").decode("utf-8", "surrogateescape")
-            fields.append(Field(names[-1], value, s, v, e))
+            name = names[-1]
+            key = name.lower()
+            if key in _AT_MOST_ONCE:
+                if key in seen:
+                    report.fail(
+                        s,
+                        f"a second {name} field; an entity has at most one (RFC 2045 §3); "
+                        "the first is used",
+                        kind="duplicate-mime-field",
+                        rule="entity-headers",
+                    )
+                seen.add(key)
+            fields.append(Field(name, value, s, v, e))
 
     first = True
     for line_start, content_end, next_start in _lines(text, start, stop):
@@ -882,6 +947,10 @@ def parse_header_block(
     close()
     # No blank line: a header section with no body (RFC 5322 §3.5, RFC 2046 §5.1.1).
     return HeaderBlock(tuple(fields), start, stop, False)
+
+
+#: RFC 2045 §3 entity-headers: ``[ content CRLF ] [ encoding CRLF ]``, at most one each.
+_AT_MOST_ONCE = frozenset({"content-type", "content-transfer-encoding"})
 
 
 def unfold(value: str) -> str:
@@ -1109,6 +1178,14 @@ def attach_source(model: Any, source: bytes | str, **spans: Any) -> None:
     object.__setattr__(model, "source", source)
     for name, value in spans.items():
         object.__setattr__(model, name, value)
+
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+
+
+def to_crlf(data: bytes) -> bytes:
+    """``data`` with every bare LF made CRLF (RFC 2046 §4.1.1 canonical form of lines)."""
+    return _BARE_LF.sub(b"\r\n", data) if b"\n" in data else data
 
 
 def to_octets(text: str) -> bytes:

@@ -89,7 +89,10 @@ def parse(
 
 
 def serialize(model: DeliveryStatus) -> str:
-    """The body text: the original text if parsed (exact), canonical RFC 3464 text if built."""
+    """The body as ``str``: canonical RFC 3464 text (CRLF) if built; if parsed, the input's
+    text: a ``str`` input itself, a ``bytes`` input decoded as UTF-8 with undecodable
+    octets as surrogate escapes (``serialize(m).encode("utf-8", "surrogateescape")``
+    gives those octets back)."""
     return _serialize(model)
 
 

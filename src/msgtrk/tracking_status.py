@@ -81,7 +81,10 @@ def parse(body: Any, *, strict: bool = True, limits: Limits | None = None) -> Tr
 
 
 def serialize(model: TrackingStatus) -> str:
-    """The body text: the original text if parsed (exact), canonical RFC 3886 text if built."""
+    """The body as ``str``: canonical RFC 3886 text (CRLF) if built; if parsed, the input's
+    text: a ``str`` input itself, a ``bytes`` input decoded as UTF-8 with undecodable
+    octets as surrogate escapes (``serialize(m).encode("utf-8", "surrogateescape")``
+    gives those octets back)."""
     return _serialize(model)
 
 

@@ -117,12 +117,6 @@ ROWS = [
         "RFC 3886 §3.3.5",
     ),
     (
-        ts(action=Action.OPAQUE, status=Status.of("5.0.0"), last_attempt_date=T1),
-        "error",
-        "opaque-field",
-        "RFC 3886 §3.3.6",
-    ),
-    (
         ts(action=Action.OPAQUE, status=Status.of("4.0.0"), will_retry_until=T1),
         "error",
         "opaque-field",

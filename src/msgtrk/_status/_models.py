@@ -148,7 +148,12 @@ class Address:
 
     @property
     def mailbox(self) -> str:
-        """The mailbox: angle brackets removed, RFC 6533 ``\\x{HEX}`` decoded for utf-8."""
+        """The mailbox: angle brackets removed, RFC 6533 ``\\x{HEXPOINT}`` decoded for utf-8.
+
+        An address with an escape that is no valid EmbeddedUnicodeChar (RFC 6533
+        §3, the rule of ``msgtrk.esmtp.unitext_decode``) is not decoded at all;
+        ``validate()`` warns (``bad-unitext``).
+        """
         text = self.address.strip()
         m = _ANGLE.fullmatch(text)
         if m is not None:
@@ -167,6 +172,10 @@ class Address:
 class Status:
     """The Status field (RFC 3464 §2.3.4): an RFC 3463 code and an optional comment.
 
+    ``comment`` is the text of the value's comments (RFC 5322 §3.2.2), in
+    order and joined by one space when there are several (``5.1.1 (x) (y)``
+    gives ``"x y"``); a built Status is written as ``code (comment)``.  The
+    parsed text itself is kept (``raw``) and written back unchanged.
     ``code`` is None only for a lenient parse of a value that is not a
     status code (e.g. Apache James' ``unknown``); ``text`` then keeps it.
     """
@@ -252,6 +261,16 @@ _v_localized = _each(LocalizedDiagnostic)
 
 
 _action_validator = _is((Action, str), True)
+
+
+def _action(value: Any) -> Any:
+    """Converter: a string naming an action-value (any case) becomes the :class:`Action`;
+    other strings (unknown, leniently parsed values) and non-strings stay as given."""
+    if type(value) is str:
+        return _ACTIONS.get(value.lower(), value)
+    return value
+
+
 _v_mtaname = _is(MtaName, True)
 _v_address = _is(Address, True)
 _v_status = _is(Status, True)
@@ -280,7 +299,9 @@ class DeliveryRecipient:
 
     original_recipient: Address | None = attrs.field(default=None, validator=_v_address)
     final_recipient: Address | None = attrs.field(default=None, validator=_v_address)
-    action: Action | str | None = attrs.field(default=None, validator=_action_validator)
+    action: Action | str | None = attrs.field(
+        default=None, converter=_action, validator=_action_validator
+    )
     status: Status | None = attrs.field(default=None, validator=_v_status)
     remote_mta: MtaName | None = attrs.field(default=None, validator=_v_mtaname)
     diagnostic_code: Diagnostic | None = attrs.field(default=None, validator=_v_diagnostic)
@@ -317,7 +338,9 @@ class TrackingRecipient:
 
     original_recipient: Address | None = attrs.field(default=None, validator=_v_address)
     final_recipient: Address | None = attrs.field(default=None, validator=_v_address)
-    action: Action | str | None = attrs.field(default=None, validator=_action_validator)
+    action: Action | str | None = attrs.field(
+        default=None, converter=_action, validator=_action_validator
+    )
     status: Status | None = attrs.field(default=None, validator=_v_status)
     remote_mta: MtaName | None = attrs.field(default=None, validator=_v_mtaname)
     last_attempt_date: _dt.datetime | None = attrs.field(default=None, validator=_opt_date)

@@ -50,8 +50,10 @@ from msgtrk._status._models import (
 from msgtrk._status._patterns import RULES, fast, value_pattern
 from msgtrk._status._patterns import check as check_value
 from msgtrk._status._text import (
+    InvalidDateError,
     parse_date,
     parse_obsolete_date,
+    split_comments,
     split_trailing_comment,
     strip_comments,
     unfold,
@@ -129,6 +131,7 @@ class _Ctx:
         "bounds",
         "deep",
         "defects",
+        "escaped",
         "fmt",
         "memo",
         "octets",
@@ -159,6 +162,7 @@ class _Ctx:
         self.fmt = fmt
         self.strict = strict
         self.defects: list[Defect] = []
+        self.escaped = False  # undecodable octets (surrogate escapes) in ``text``
         self._starts: list[int] | None = None
         self._last = (0, 0)
         self.set_utf8(utf8)
@@ -226,6 +230,8 @@ class _Ctx:
         error = check_value(rule, value, self.utf8)
         if error is None:
             return None
+        if self.escaped and _ESCAPES.match(value, error.offset) is not None:
+            return None  # an undecodable octet: it has its bad-utf8 defect already
         return self.error(
             offset + error.offset, error.message, rule=error.rule, expected=error.expected
         )
@@ -289,10 +295,24 @@ def _block_text(block: email.message.Message) -> str:
     return text
 
 
-def _decode(
-    data: str | bytes, global_: bool | Literal["auto"]
-) -> tuple[str, bool, tuple[int, str, str, str] | None]:
-    """Decode; return (text, utf8, problem) with problem = (offset, kind, message, rule)."""
+_Problem = tuple[int, str, str, str]
+# the characters surrogateescape decoding gives undecodable octets
+_ESCAPES = re.compile("[\udc80-\udcff]+")
+
+
+def _octets(run: str) -> str:
+    """The undecodable octets of a run of surrogate escapes, as ``\\xe9`` text."""
+    shown = "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in run[:8])
+    return shown + ("..." if len(run) > 8 else "")
+
+
+def _decode(data: str | bytes, global_: bool | Literal["auto"]) -> tuple[str, bool, list[_Problem]]:
+    """Decode; return (text, utf8, problems), each problem = (offset, kind, message, rule).
+
+    Invalid UTF-8 gives one ``bad-utf8`` problem per run of undecodable octets
+    (kept as surrogate escapes in the text, so that positions and the round
+    trip hold).
+    """
     if isinstance(data, str):
         text = data
     else:
@@ -303,20 +323,25 @@ def _decode(
             off = len(data[: exc.start].decode("utf-8", "surrogateescape"))
             if global_ is False:
                 msg = "8-bit data in message/delivery-status (RFC 3464 §2.1: 7bit)"
-                return text, False, (off, "non-ascii", msg, "text")
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError as exc2:
-                off = len(data[: exc2.start].decode("utf-8", "surrogateescape"))
-                return text, True, (off, "bad-utf8", "invalid UTF-8 (RFC 6533 §4.1)", "utf8-text")
-            return text, True, None
+                return text, False, [(off, "non-ascii", msg, "text")]
+            problems = [
+                (
+                    m.start(),
+                    "bad-utf8",
+                    f"invalid UTF-8: octet{'s' if len(m[0]) > 1 else ''} {_octets(m[0])} "
+                    "(RFC 6533 §4.1)",
+                    "utf8-text",
+                )
+                for m in _ESCAPES.finditer(text)
+            ]
+            return text, True, problems
     if text.isascii():
-        return text, global_ is True, None
+        return text, global_ is True, []
     if global_ is False:
         off = next(i for i, c in enumerate(text) if ord(c) > 127)
         msg = "non-ASCII character in message/delivery-status (RFC 3464 §2.1: 7bit)"
-        return text, False, (off, "non-ascii", msg, "text")
-    return text, True, None
+        return text, False, [(off, "non-ascii", msg, "text")]
+    return text, True, []
 
 
 # ---------------------------------------------------------------------------
@@ -601,7 +626,8 @@ def _read_date(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Any:
     try:
         result, weekday_ok = parse_date(value)
     except ValueError as exc:
-        old = parse_obsolete_date(value)
+        # the RFC 5322 §3.3 form naming no real instant is invalid, not obsolete
+        old = None if isinstance(exc, InvalidDateError) else parse_obsolete_date(value)
         start = _value_offset(entry) + len(value) - len(value.lstrip(" \t\r\n"))
         if old is not None:
             ctx.fail(
@@ -629,9 +655,12 @@ def _read_date(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Any:
 def _read_status(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Status:
     value = entry[1]
     v = unfold(value)
-    core, comment = split_trailing_comment(v)
-    if "(" in core:
-        core = strip_comments(core)
+    comment = None
+    if "(" in v:
+        core, comments = split_comments(v)
+        comment = " ".join(comments)
+    else:
+        core = v
     core = core.strip(" \t")
     m = _CODE.fullmatch(core)
     if m is None:
@@ -968,12 +997,14 @@ def _run(
     b = DEFAULT_BOUNDS if limits is None else to_bounds(limits)
     if len(src) > b[-1]:  # b.check_size: shorter bodies are within both size limits
         _check_size(src, b, fmt)
-    text, utf8, problem = _decode(src, global_)
+    text, utf8, problems = _decode(src, global_)
     ctx = _Ctx(text, fmt, strict, utf8, src, bounds=b)
-    if problem is not None:
-        off, kind, message, rule = problem
-        ctx.fail(off, kind, message, rule=rule)
+    if problems:
+        for off, kind, message, rule in problems:
+            ctx.fail(off, kind, message, rule=rule)
         ctx.set_utf8(True)
+        # lenient: undecodable octets are reported above, once each, not again by the values
+        ctx.escaped = isinstance(src, bytes) and _ESCAPES.search(text) is not None
     groups: list[Any] = _split(ctx)
     if not strict and groups:
         groups = _lenient_regroup(ctx, groups)
@@ -1041,11 +1072,9 @@ def parse_delivery_status(
         per_message=per_message if per_message is not None else DeliveryPerMessage(),
         recipients=recipients,
         is_global=ctx.utf8 or global_ is True,
-        defects=tuple(sorted(ctx.defects, key=_by_offset)),
     )
     object.__setattr__(model, "raw", ctx.text)
-    if strict:
-        _semantic(ctx, model)
+    _semantic(ctx, model)
     return model
 
 
@@ -1062,11 +1091,9 @@ def parse_tracking_status(
     model = TrackingStatus(
         per_message=per_message if per_message is not None else TrackingPerMessage(),
         recipients=recipients,
-        defects=tuple(sorted(ctx.defects, key=_by_offset)),
     )
     object.__setattr__(model, "raw", ctx.text)
-    if strict:
-        _semantic(ctx, model)
+    _semantic(ctx, model)
     return model
 
 
@@ -1074,13 +1101,34 @@ def _by_offset(d: Defect) -> int:
     return d.offset
 
 
+#: Error-level findings that the parser itself records as defects of the same kind
+#: (lenient mode), so that they are not recorded twice.
+_PARSER_KINDS = frozenset({"unknown-action", "tracking-action", "bad-status", "no-recipients"})
+#: Defect kinds whose cause also gives a ``utf8-address`` finding.
+_NON_ASCII_KINDS = frozenset({"non-ascii", "bad-utf8"})
+
+
 def _semantic(ctx: _Ctx, model: DeliveryStatus | TrackingStatus) -> None:
-    """Strict parsing applies the error-level semantic checks."""
+    """The error-level semantic checks: strict parsing raises on the first, lenient
+    parsing records each as a defect (kind: the finding's code; design.md §2).
+
+    Then the model gets its defects, in input order.
+    """
     from msgtrk._status._validate import check  # noqa: PLC0415
 
     for finding in check(model, errors_only=True):
-        offset = finding.offset if finding.offset is not None else 0
-        raise ctx.error(offset, f"{finding.message} ({finding.section})", rule=finding.rule)
+        offset = finding.offset
+        message = f"{finding.message} ({finding.section})"
+        if ctx.strict:
+            raise ctx.error(offset if offset is not None else 0, message, rule=finding.rule)
+        # a finding without a position is about a group the parser found missing
+        if offset is None or finding.code in _PARSER_KINDS:
+            continue
+        if finding.code == "utf8-address" and any(d.kind in _NON_ASCII_KINDS for d in ctx.defects):
+            continue
+        ctx.defect(offset, finding.code, message, finding.rule)
+    if ctx.defects:
+        object.__setattr__(model, "defects", tuple(sorted(ctx.defects, key=_by_offset)))
 
 
 def read_value(spec: fd.Spec, value: str, utf8: bool) -> Any:

@@ -1,7 +1,9 @@
 """Writing the status bodies.
 
-A parsed model is written back as its original text, byte for byte
-(``raw``).  A model built in code (or a group changed with
+A parsed model is written back as its original text (``raw``, character for
+character; for ``bytes`` input that is the input decoded as UTF-8 with
+surrogate escapes, so ``.encode("utf-8", "surrogateescape")`` gives the
+octets back: the result is always ``str``).  A model built in code (or a group changed with
 ``attrs.evolve``, which drops ``raw``) is written canonically: CRLF line
 ends, ``Name: value``, the fields in the order of the RFC grammar, a blank
 line between groups, dates in RFC 5322 form.  Every canonical value is read
@@ -34,7 +36,7 @@ _ATOM_CHARS = frozenset(
 
 
 def serialize(model: DeliveryStatus | TrackingStatus) -> str:
-    """The body text of ``model`` (original text if parsed, canonical if built)."""
+    """The body text of ``model`` as ``str`` (original text if parsed, canonical if built)."""
     if model.raw is not None:
         return model.raw
     from msgtrk._status._validate import check  # noqa: PLC0415

@@ -7,11 +7,15 @@ import email.utils
 import re
 
 __all__ = [
+    "InvalidDateError",
+    "bad_unitext",
     "decode_unitext",
     "encode_unitext",
     "format_date",
+    "is_leap_second",
     "parse_date",
     "parse_obsolete_date",
+    "split_comments",
     "split_trailing_comment",
     "strip_comments",
     "unfold",
@@ -48,6 +52,46 @@ def strip_comments(text: str) -> str:
     return "".join(out)
 
 
+_SPECIALS = re.compile(r"[()\\]")
+
+
+def split_comments(text: str) -> tuple[str, list[str]]:
+    """``text`` without its comments, and the text of each top-level comment in order
+    (nested comments and quoted pairs kept verbatim inside; RFC 5322 §3.2.2).
+
+    An unclosed comment runs to the end of ``text``.  One pass over the
+    parentheses and backslashes only.
+    """
+    out: list[str] = []
+    comments: list[str] = []
+    depth = 0
+    start = last = 0
+    skip = -1
+    for m in _SPECIALS.finditer(text):
+        i = m.start()
+        if i == skip:
+            continue
+        c = text[i]
+        if c == "\\":
+            if depth:
+                skip = i + 1  # a quoted pair inside a comment
+        elif c == "(":
+            if not depth:
+                out.append(text[last:i])
+                start = i + 1
+            depth += 1
+        elif depth:
+            depth -= 1
+            if not depth:
+                comments.append(text[start:i])
+                last = i + 1
+    if depth:
+        comments.append(text[start:])
+    else:
+        out.append(text[last:])
+    return "".join(out), comments
+
+
 def split_trailing_comment(text: str) -> tuple[str, str | None]:
     """Split ``"x (c)"`` into ``("x", "c")``; without a final comment, ``(text, None)``."""
     t = text.rstrip()
@@ -80,13 +124,21 @@ _DATE = re.compile(
 _ZONES: dict[tuple[str, str, str], _dt.tzinfo] = {}
 
 
+class InvalidDateError(ValueError):
+    """A ``date-time`` of the RFC 5322 §3.3 form that names no real instant."""
+
+
 def _zone(sign: str, hh: str, mm: str) -> _dt.tzinfo:
     key = (sign, hh, mm)
     tz = _ZONES.get(key)
     if tz is None:
+        if int(mm) > 59:
+            raise InvalidDateError(
+                f"zone {sign}{hh}{mm}: its last two digits MUST be 00 to 59 (RFC 5322 §3.3)"
+            )
         minutes = int(hh) * 60 + int(mm)
         if minutes >= 24 * 60:
-            raise ValueError(f"zone {sign}{hh}{mm} out of range")
+            raise InvalidDateError(f"zone {sign}{hh}{mm} out of range")
         delta = _dt.timedelta(minutes=-minutes if sign == "-" else minutes)
         tz = _dt.UTC if minutes == 0 else _dt.timezone(delta)
         _ZONES[key] = tz
@@ -96,7 +148,11 @@ def _zone(sign: str, hh: str, mm: str) -> _dt.tzinfo:
 def parse_date(value: str) -> tuple[_dt.datetime, bool]:
     """Parse an RFC 5322 ``date-time`` (numeric zone); return ``(datetime, weekday_ok)``.
 
-    Raise ValueError if the text is not of that form or names no real instant.
+    Raise ValueError if the text is not of that form, :class:`InvalidDateError` (a
+    ValueError) if it is but names no real instant (RFC 5322 §3.3: "MUST be
+    semantically valid").  A leap second (``:60``, which RFC 5322 §3.3 allows)
+    has no ``datetime``: it is read as second 59 with ``fold=1`` (see
+    :func:`is_leap_second`).
     """
     if "(" in value:
         value = strip_comments(value)
@@ -108,11 +164,18 @@ def parse_date(value: str) -> tuple[_dt.datetime, bool]:
     if month is None:
         raise ValueError(f"unknown month {mon!r}")
     second = int(ss) if ss is not None else 0
-    if second == 60:  # RFC 5322 §3.3 allows a leap second; datetime does not
-        second = 59
-    result = _dt.datetime(
-        int(year), month, int(day), int(hh), int(mi), second, tzinfo=_zone(sign, zh, zm)
-    )
+    fold = 0
+    if second == 60:
+        second, fold = 59, 1
+    tz = _zone(sign, zh, zm)
+    try:
+        result = _dt.datetime(
+            int(year), month, int(day), int(hh), int(mi), second, tzinfo=tz, fold=fold
+        )
+    except ValueError as exc:
+        raise InvalidDateError(
+            f"{day} {mon} {year} {hh}:{mi}:{ss or '00'} is no real date and time ({exc})"
+        ) from None
     weekday_ok = True
     if dname is not None:
         wd = _DAY_NO.get(dname.lower())
@@ -122,31 +185,62 @@ def parse_date(value: str) -> tuple[_dt.datetime, bool]:
     return result, weekday_ok
 
 
+_YEAR = re.compile(r"[0-9]{1,2}[ \t\r\n]+[A-Za-z]{3}[ \t\r\n]+([0-9]+)")
+
+
+def _obs_year(digits: str) -> int:
+    """RFC 5322 §4.3: a 2-digit year 00-49 is 20yy, 50-99 is 19yy; a 3-digit year
+    is 1900 + it; 4 or more digits are the year itself (``email.utils`` reads
+    50-68 as 20yy and 4-digit years below 100 as 2-digit ones)."""
+    year = int(digits)
+    if len(digits) == 2:
+        return year + (2000 if year < 50 else 1900)
+    if len(digits) == 3:
+        return year + 1900
+    return year
+
+
 def parse_obsolete_date(value: str) -> _dt.datetime | None:
     """Read the obsolete forms (RFC 5322 §4.3: 2-digit years, named zones) or None."""
+    text = strip_comments(value).strip()
     try:
-        parts = email.utils.parsedate_tz(strip_comments(value).strip())
+        parts = email.utils.parsedate_tz(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if parts is None:
         return None
+    m = _YEAR.search(text)
+    year = parts[0] if m is None else _obs_year(m[1])
     try:
         offset = parts[9] or 0
         return _dt.datetime(
-            parts[0],
+            year,
             parts[1],
             parts[2],
             parts[3],
             parts[4],
             min(parts[5], 59),
             tzinfo=_dt.timezone(_dt.timedelta(seconds=offset)),
+            fold=1 if parts[5] == 60 else 0,
         )
     except (ValueError, OverflowError):
         return None
 
 
+def is_leap_second(value: _dt.datetime) -> bool:
+    """Whether ``value`` stands for a leap second (``:60``, RFC 5322 §3.3).
+
+    ``datetime`` has no second 60: the parser reads ``hh:mm:60`` as
+    ``hh:mm:59`` with ``fold=1``, which has no other meaning for the fixed
+    offsets (``datetime.timezone``) that dates are read with.  It compares
+    equal to ``hh:mm:59``; the serializer writes it back as ``:60``.
+    """
+    return value.fold == 1 and value.second == 59 and isinstance(value.tzinfo, _dt.timezone)
+
+
 def format_date(value: _dt.datetime) -> str:
-    """RFC 5322 §3.3 ``date-time`` with a numeric zone: ``Mon, 1 Jan 2001 15:15:15 -0500``."""
+    """RFC 5322 §3.3 ``date-time`` with a numeric zone: ``Mon, 1 Jan 2001 15:15:15 -0500``
+    (a leap second, see :func:`is_leap_second`, as ``:60``)."""
     offset = value.utcoffset()
     if offset is None:
         raise ValueError("a date needs a time zone (RFC 3464 §2.2.5: numeric zones MUST be used)")
@@ -155,7 +249,7 @@ def format_date(value: _dt.datetime) -> str:
     minutes = abs(minutes)
     return (
         f"{_DAYS[value.weekday()]}, {value.day} {_MONTHS[value.month - 1]} {value.year:04d} "
-        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d} "
+        f"{value.hour:02d}:{value.minute:02d}:{60 if is_leap_second(value) else value.second:02d} "
         f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
     )
 
@@ -163,25 +257,46 @@ def format_date(value: _dt.datetime) -> str:
 _UNITEXT = re.compile(r"\\x\{([0-9A-Fa-f]{2,6})\}")
 
 
-def decode_unitext(text: str) -> str:
-    """Decode RFC 6533 §3 ``\\x{HEXPOINT}`` escapes."""
+def bad_unitext(text: str) -> str | None:
+    """The first ``\\x{...}`` in ``text`` that is not an RFC 6533 §3 EmbeddedUnicodeChar
+    (HEXPOINT has no 2-digit form of a printable ASCII character but 20, 2B, 3D, 5C
+    and 7F; no leading zero; no surrogate; at most 10FFFF), or None.
 
-    def one(m: re.Match[str]) -> str:
-        cp = int(m[1], 16)
-        if cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+    The rule is ``msgtrk.esmtp.unitext_decode``'s, applied to each escape.
+    """
+    from msgtrk._errors import ParseError  # noqa: PLC0415
+    from msgtrk.esmtp._xtext import unitext_decode  # noqa: PLC0415
+
+    i = text.find("\\x{")
+    while i >= 0:
+        m = _UNITEXT.match(text, i)
+        if m is None:  # not 2 to 6 hexadecimal digits and "}"
+            end = text.find("}", i, i + 12)
+            return text[i : end + 1 if end >= 0 else i + 3]
+        try:
+            unitext_decode(m[0])
+        except ParseError:
             return m[0]
-        return chr(cp)
+        i = text.find("\\x{", m.end())
+    return None
 
-    return _UNITEXT.sub(one, text)
+
+def decode_unitext(text: str) -> str:
+    """Decode the RFC 6533 §3 ``\\x{HEXPOINT}`` escapes of ``text``.
+
+    If any escape is not a valid EmbeddedUnicodeChar (:func:`bad_unitext`), the
+    address does not conform and is returned unchanged (RFC 6533 §3: such an
+    address is copied "without alteration").
+    """
+    if bad_unitext(text) is not None:
+        return text
+    return _UNITEXT.sub(lambda m: chr(int(m[1], 16)), text)
 
 
 def encode_unitext(text: str) -> str:
-    """Encode ``text`` as RFC 6533 §3 ``utf-8-addr-xtext`` (7-bit)."""
-    out = []
-    for c in text:
-        o = ord(c)
-        if o < 0x21 or o > 0x7E or c in "\\+=":
-            out.append(f"\\x{{{o:X}}}")
-        else:
-            out.append(c)
-    return "".join(out)
+    """Encode ``text`` as RFC 6533 §3 ``utf-8-addr-xtext`` (7-bit), as
+    ``msgtrk.esmtp.unitext_encode`` does (SerializeError for a character that has
+    no HEXPOINT form)."""
+    from msgtrk.esmtp._xtext import unitext_encode  # noqa: PLC0415
+
+    return unitext_encode(text)

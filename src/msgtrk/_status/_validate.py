@@ -25,6 +25,7 @@ from msgtrk._status._models import (
     DeliveryStatus,
     TrackingStatus,
 )
+from msgtrk._status._text import bad_unitext
 
 __all__ = ["Finding", "check", "validate"]
 
@@ -369,9 +370,10 @@ def _recipient(
                 rule="status-code",
             )
     if action is Action.OPAQUE:
+        # Only these two MUST NOT appear with opaque; Last-Attempt-Date is merely
+        # not REQUIRED then (RFC 3886 §3.3.6).
         for attr, name, section in (
             ("remote_mta", "Remote-MTA", "RFC 3886 §3.3.5"),
-            ("last_attempt_date", "Last-Attempt-Date", "RFC 3886 §3.3.6"),
             ("will_retry_until", "Will-Retry-Until", "RFC 3886 §3.3.7"),
         ):
             if getattr(r, attr) is not None:
@@ -506,6 +508,20 @@ def _addresses(out: _Out, model: Model, r: Any, i: int) -> None:
                 rule="generic-address",
             )
         if out.errors_only:
+            continue
+        bad = bad_unitext(addr.address) if addr.type.lower() == "utf-8" else None
+        if bad is not None:
+            out.add(
+                "warning",
+                "bad-unitext",
+                f"{field} {addr.address!r}: {bad} is not an EmbeddedUnicodeChar (HEXPOINT); "
+                "the address is kept undecoded",
+                "RFC 6533 §3",
+                group=r,
+                recipient=i,
+                field=field,
+                rule="EmbeddedUnicodeChar",
+            )
             continue
         problem = _address_problem(addr)
         if problem is not None:
