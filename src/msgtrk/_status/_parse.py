@@ -10,12 +10,11 @@ Python, and only for a rejected value asks the LALR parser (through
 from __future__ import annotations
 
 import bisect
-import email.message
 import functools
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msgtrk._errors import Defect, LimitError, ParseError
 from msgtrk._status import _fields as fd
@@ -59,6 +58,9 @@ from msgtrk._status._text import (
     unfold,
 )
 from msgtrk.status_codes import StatusCode
+
+if TYPE_CHECKING:
+    import email.message
 
 __all__ = [
     "MAX_BODY",
@@ -264,6 +266,8 @@ def _source(data: Any) -> str | bytes:
         return data
     if isinstance(data, bytearray | memoryview):
         return bytes(data)
+    import email.message  # noqa: PLC0415 - only for Message input, off the import path
+
     if isinstance(data, email.message.Message):
         return _from_message(data)
     raise TypeError(f"expected str, bytes or email.message.Message, got {type(data).__name__}")
@@ -275,6 +279,8 @@ def _from_message(msg: email.message.Message) -> str | bytes:
     if isinstance(payload, list):
         # The stdlib parses delivery-status as a list of header blocks, and
         # every other message/* type as one nested message.
+        import email.message  # noqa: PLC0415
+
         blocks = []
         for block in payload:
             if isinstance(block, email.message.Message):

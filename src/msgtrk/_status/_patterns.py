@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 
 from msgtrk import _grammars
 from msgtrk._errors import ParseError
@@ -82,6 +81,8 @@ def _comment() -> re.Pattern[str] | None:
     except KeyError:
         pass
     try:
+        from importlib import resources  # noqa: PLC0415 - first comment only
+
         text = resources.files("msgtrk.grammars").joinpath(f"{GRAMMAR}.lark").read_text("utf-8")
     except (OSError, ModuleNotFoundError):
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import email.utils
 import re
 
 __all__ = [
@@ -202,6 +201,8 @@ def _obs_year(digits: str) -> int:
 
 def parse_obsolete_date(value: str) -> _dt.datetime | None:
     """Read the obsolete forms (RFC 5322 §4.3: 2-digit years, named zones) or None."""
+    import email.utils  # noqa: PLC0415 - obsolete dates only, off the import path
+
     text = strip_comments(value).strip()
     try:
         parts = email.utils.parsedate_tz(text)
