@@ -19,11 +19,21 @@ no FSM library: the compiler must not need one at run time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-__all__ = ["MAX_PAIRS", "MAX_STATES", "Shape", "first_chars", "nullable", "within"]
+__all__ = [
+    "MAX_PAIRS",
+    "MAX_STATES",
+    "Intervals",
+    "Shape",
+    "first_chars",
+    "merge_intervals",
+    "nullable",
+    "within",
+]
 
 Intervals = tuple[tuple[int, int], ...]
 # ("c", intervals) | ("s", items) | ("a", items) | ("r", min, max, item) | ("e",) | None
@@ -73,10 +83,11 @@ def first_chars(shape: Shape) -> Intervals | None:
         found.extend(part)
         if kind == "s" and not nullable(item):
             break
-    return _merge(found)
+    return merge_intervals(found)
 
 
-def _merge(intervals: list[tuple[int, int]]) -> Intervals:
+def merge_intervals(intervals: Iterable[tuple[int, int]]) -> Intervals:
+    """Sorted, disjoint, non-adjacent intervals covering the same code points."""
     merged: list[tuple[int, int]] = []
     for low, high in sorted(intervals):
         if merged and low <= merged[-1][1] + 1:

@@ -28,7 +28,7 @@ from msgtrk.abnf._ast import (
     Repeat,
     rule_key,
 )
-from msgtrk.abnf._contain import Shape, within
+from msgtrk.abnf._contain import Intervals, Shape, merge_intervals, within
 from msgtrk.abnf._grammar import Grammar
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
     "to_regex",
 ]
 
-Intervals = tuple[tuple[int, int], ...]
 
 _ATOM, _SEQ, _ALT = 2, 1, 0
 
@@ -67,16 +66,6 @@ def escape_char(code: int) -> str:
     if code <= 0xFFFF:
         return f"\\u{code:04x}"
     return f"\\U{code:08x}"
-
-
-def _merge(intervals: Iterable[tuple[int, int]]) -> Intervals:
-    merged: list[tuple[int, int]] = []
-    for low, high in sorted(intervals):
-        if merged and low <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
-        else:
-            merged.append((low, high))
-    return tuple(merged)
 
 
 def _complement(merged: Intervals) -> Intervals:
@@ -102,7 +91,7 @@ def char_class(intervals: Iterable[tuple[int, int]]) -> str:
     interegular, which Lark's strict mode uses, enumerates positive classes
     and takes seconds on the large Unicode ranges of RFC 6532/6533.
     """
-    merged = _merge(intervals)
+    merged = merge_intervals(intervals)
     if len(merged) == 1 and merged[0][0] == merged[0][1]:
         return escape_char(merged[0][0])
     complement = _complement(merged)
@@ -125,7 +114,7 @@ def _class_body(merged: Intervals) -> str:
 
 def case_intervals(char: str) -> Intervals:
     variants = {char, char.lower(), char.upper()}
-    return _merge((ord(v), ord(v)) for v in variants if len(v) == 1)
+    return merge_intervals((ord(v), ord(v)) for v in variants if len(v) == 1)
 
 
 @attrs.frozen
@@ -418,7 +407,7 @@ class RegexBuilder:
             if option.chars is None and option.text not in (o.text for o in others):
                 others.append(option)
         if classes:
-            intervals = _merge(pair for option in classes for pair in option.chars or ())
+            intervals = merge_intervals(pair for option in classes for pair in option.chars or ())
             others.append(_class(intervals))
         empty = any(not option.text for option in others)
         others = [option for option in others if option.text]
@@ -434,7 +423,7 @@ class RegexBuilder:
                 "|".join(_group(option, _SEQ) for option in others),
                 _ALT,
                 width=max(option.width for option in others),
-                first=_merge(pair for option in others for pair in option.first),
+                first=merge_intervals(pair for option in others for pair in option.first),
                 nullable=any(option.nullable for option in others),
                 shape=_shape("a", others),
             )
@@ -498,7 +487,7 @@ def _concatenation(parts: Sequence[_Re]) -> _Re:
         "".join(_group(part, _SEQ) for part in parts),
         _SEQ,
         width=sum(part.width for part in parts),
-        first=_merge(first),
+        first=merge_intervals(first),
         nullable=all(part.nullable for part in parts),
         shape=_shape("s", parts),
     )
