@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 
 import interegular
+import lark
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import msgtrk.abnf._regex as regex_module
-from msgtrk import AbnfError, ParseError
+from msgtrk import AbnfError, ParseError, abnf
 from msgtrk._errors import position
 from msgtrk.abnf import Grammar, Spec, compile_grammar, strategy, to_regex
 from msgtrk.abnf._build import bundle, compile_spec
@@ -241,3 +242,25 @@ def test_the_guard_keeps_the_language(parts: list[str]) -> None:
     guarded = _response_info()
     unguarded = re.sub(r"\(\?=\[[^\]]*\]\)", "", guarded)
     assert bool(re.fullmatch(guarded, text)) == bool(re.fullmatch(unguarded, text))
+
+
+def test_case_sensitive_literals_that_differ_in_case_are_distinct() -> None:
+    # RFC 7405 §2.1: %s"GET" and %s"get" are two strings (second review, finding 2)
+    parser = abnf.compile('method = %s"GET" / %s"get" / %s"Get"\n', start=["method"])
+    for text in ("GET", "get", "Get"):
+        parser.parse(text)
+    with pytest.raises(lark.exceptions.LarkError):
+        parser.parse("gEt")
+    lalr = abnf.compile(
+        'method = %s"GET" / %s"get"\n', start=["method"], spec=abnf.Spec(parser="lalr")
+    )
+    assert lalr.parse("get") is not None
+
+
+def test_a_grammar_lark_refuses_is_an_abnf_error() -> None:
+    # an LALR conflict used to escape as lark.exceptions.GrammarError (second review, finding 3)
+    text = 'a = b "x" "y" / c "x" "z"\nb = "p" "q"\nc = "p" "q"\n'
+    with pytest.raises(AbnfError, match="Lark cannot build the lalr parser") as info:
+        abnf.compile(text, start=["a"], spec=abnf.Spec(parser="lalr"))
+    assert isinstance(info.value.__cause__, lark.exceptions.GrammarError)
+    assert abnf.compile(text, start=["a"]).parse("pqxz") is not None  # Earley takes it

@@ -190,7 +190,17 @@ class CompiledGrammar:
         else:
             settings |= {"parser": "earley", "lexer": "dynamic"}
         settings |= options
-        return lark.Lark(self.lark_text(), **settings)
+        try:
+            return lark.Lark(self.lark_text(), **settings)
+        except lark.exceptions.LarkError as exc:
+            # e.g. an LALR conflict: only msgtrk errors escape the compiler
+            raise AbnfError(
+                f"{self.spec.name}: Lark cannot build the {settings['parser']} parser: {exc}",
+                line=1,
+                column=1,
+                offset=0,
+                rule=self.start[0] if self.start else None,
+            ) from exc
 
     def regex(self, rule: str, *, atomic: bool = True) -> str:
         """A Python regex accepting what the Lark grammar accepts as ``rule``
@@ -481,7 +491,11 @@ class _Compiler:
                     for part in _PIECES.findall(piece)
                 ).replace("-", "_").replace(".", "_")
             if sensitive:
+                # RFC 7405: %s"GET" and %s"get" are different strings, so the
+                # name records which letters are lower case (U/L per letter)
                 name += "_CS"
+                if piece != piece.upper():
+                    name += "_" + "".join("L" if c.islower() else "U" for c in piece if c.isalpha())
             display = _describe_literal(piece, sensitive)
             if printable:
                 terminal = TerminalDef(
