@@ -183,3 +183,24 @@ def test_responses_take_any_bytes_like(kind: type) -> None:
     assert mtqp.parse_response(kind(wire)) == mtqp.parse_response(wire)
     greeting = b"+OK/MTQP ready\r\n"
     assert mtqp.parse_greeting(kind(greeting)) == mtqp.parse_greeting(greeting)
+
+
+def test_stream_errors_name_their_rule() -> None:
+    # second review, finding 4: these errors had rule=None
+    with pytest.raises(mtqp.ParseError) as info:
+        mtqp.parse_command(b"QUIT\r\nx")
+    assert (info.value.rule, info.value.line, info.value.column) == ("client-command", 2, 1)
+    greeting = mtqp.parse_greeting(b"+OK/MTQP hi\r\n")
+    server = mtqp.Connection(mtqp.SERVER)
+    server.send(greeting)
+    server.receive_data(b"TRACK a@b")
+    server.receive_data(b"")
+    with pytest.raises(mtqp.ParseError) as info:
+        server.next_event()
+    assert (info.value.rule, info.value.line, info.value.column) == ("client-command", 1, 10)
+    server = mtqp.Connection(mtqp.SERVER, limits=mtqp.Limits(max_buffer=2000))
+    server.send(greeting)
+    server.receive_data(b"COMMENT a\r\n" + b"x" * 1000)
+    with pytest.raises(mtqp.LimitError) as info:
+        server.receive_data(b"y" * 1000)
+    assert (info.value.rule, info.value.line, info.value.column) == ("client-command", 2, 1001)

@@ -308,5 +308,7 @@ def parse_command(data: bytes | bytearray | memoryview | str, *, strict: bool = 
             src, len(src), "a command ends with CRLF", rule="client-command", expected=["CRLF"]
         )
     if end + 2 != len(src):
-        raise ParseError.at(src, end + 2, "data after the end of the command line")
+        raise ParseError.at(
+            src, end + 2, "data after the end of the command line", rule="client-command"
+        )
     return parse_command_line(src[:end], source=src, strict=strict)

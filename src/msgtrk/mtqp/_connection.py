@@ -122,8 +122,9 @@ class Connection:
                 RemoteLimitError(
                     f"more than {self.limits.max_buffer} bytes received but not processed",
                     line=self._line + self._buf.count(b"\n"),
-                    column=1,
+                    column=len(self._buf) - self._buf.rfind(b"\n"),
                     offset=self._offset + len(self._buf),
+                    rule=self._peer_rule(),
                 )
             )
         self._buf += data
@@ -186,6 +187,12 @@ class Connection:
         self._line = 1
 
     # -- state machine ------------------------------------------------------
+
+    def _peer_rule(self) -> str:
+        """The RFC 3887 §12 rule of what the peer is sending now."""
+        if self.our_role is SERVER:
+            return "client-command"
+        return "greeting" if self.state is State.GREETING else "command-response"
 
     def _error(self, error: Exception) -> NoReturn:
         # Our own misuse changes nothing (no bytes were produced); a peer's
@@ -275,6 +282,7 @@ class Connection:
                 line=self._line + self._buf.count(b"\n"),
                 column=len(self._buf) - self._buf.rfind(b"\n"),
                 offset=self._offset + len(self._buf),
+                rule=self._peer_rule(),
                 expected=("CRLF",),
             )
         )
@@ -329,6 +337,7 @@ class Connection:
                     line=line,
                     column=1,
                     offset=offset,
+                    rule="client-command",
                 )
             )
         source = text.decode("latin-1")
@@ -407,6 +416,7 @@ class Connection:
                         line=line,
                         column=len(text) + 1,
                         offset=offset + len(text),
+                        rule=self._peer_rule(),
                         expected=("CRLF",),
                         source_line=text.decode("latin-1"),
                     )
@@ -419,6 +429,7 @@ class Connection:
                         line=line,
                         column=1,
                         offset=offset,
+                        rule=self._peer_rule(),
                     )
                 )
             self._response.append((offset, line, text))

@@ -292,5 +292,7 @@ def parse_greeting(data: bytes | bytearray | memoryview | str, *, strict: bool =
     _raw, src, lines = split_wire(data, "greeting")
     greeting, used = greeting_from_lines(lines, src, strict=strict)
     if used < len(lines):
-        raise ParseError.at(src, lines[used][0], "data after the end of the greeting")
+        raise ParseError.at(
+            src, lines[used][0], "data after the end of the greeting", rule="greeting"
+        )
     return greeting

@@ -371,7 +371,9 @@ def parse_response(data: bytes | bytearray | memoryview | str, *, strict: bool =
         spelling = attrs.evolve(spelling, needless_dots=needless)
         used += 1
     if used < len(lines):
-        raise ParseError.at(src, lines[used][0], "data after the end of the response")
+        raise ParseError.at(
+            src, lines[used][0], "data after the end of the response", rule="command-response"
+        )
     return Response(
         indicator=indicator,
         codes=codes,
