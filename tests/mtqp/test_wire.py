@@ -226,7 +226,7 @@ INVALID_COMMANDS = [
     (b"COMMENT caf\xc3\xa9\r\n", 1, 12, "client-command"),  # non-ASCII
     (b"QUIT\n", 1, 5, "client-command"),  # bare LF
     (b"QUIT", 1, 5, "client-command"),  # no CRLF
-    (b"QUIT\r\nQUIT\r\n", 2, 1, None),  # two commands
+    (b"QUIT\r\nQUIT\r\n", 2, 1, "client-command"),  # two commands
     (b"COMMENT " + b"x" * 991 + b"\r\n", 1, 999, "client-command"),  # 999 characters
 ]
 
@@ -257,7 +257,7 @@ INVALID_RESPONSES = [
     (b"-ERR/x text\x00\r\n", 1, 12, "CRLF"),
     (b"-ERR caf\xe9\r\n", 1, 9, "CRLF"),
     (b"+OK+ x\r\nabc\r\n", 3, 1, "dotcrlf"),  # missing final "."
-    (b"+OK+\r\n.\r\nextra\r\n", 3, 1, None),
+    (b"+OK+\r\n.\r\nextra\r\n", 3, 1, "command-response"),
     (b"+OK\n", 1, 4, "command-response"),  # bare LF
     (b"+OK+\r\nabc\ndef\r\n.\r\n", 2, 4, "command-response"),
     (b"+OK+\r\n.x\r\n.\r\n", 2, 1, "dataline"),  # needless dot-stuffing (strict)
