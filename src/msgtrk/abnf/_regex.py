@@ -528,5 +528,11 @@ def _describe(node: Node) -> str:
 
 def to_regex(grammar: Grammar, rule: str, *, depth: int = 3, delete: Iterable[str] = ()) -> str:
     """A Python regex (for ``re.fullmatch``) of ABNF ``rule``, every rule
-    below it inlined; recursive rules unrolled ``depth`` levels deep."""
+    below it inlined; recursive rules unrolled ``depth`` levels deep.
+
+    Contained alternatives are dropped, but a grammar whose alternatives
+    overlap under a repetition (``*("x" / "xx")``) still gives a regex that
+    backtracks exponentially on a failing match: time it before running it
+    on untrusted input (docs/conformance/abnf-compiler.md).
+    """
     return RegexBuilder(grammar, depth=depth, delete=delete).rule(rule)
