@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pathlib
 import time
+
+import pytest
 
 from msgtrk import tracking_status
 from msgtrk.mtqp.store import SqliteStore, TrackingRecord, record_body
@@ -38,3 +41,17 @@ def test_record_body_forms() -> None:
     assert tracking_status.parse_response(body) == model
     status = tracking_status.parse(STATUS)
     assert record_body(TrackingRecord(certifier="C", tracking=[status])) == body
+
+
+def test_add_refuses_what_no_track_command_could_name(tmp_path: object) -> None:
+    # second review, finding 6: "bad envid" was stored and could never be tracked
+    store = SqliteStore(str(pathlib.Path(str(tmp_path)) / "s.db"))
+    certifier = "jvLQirC0e3r5uCsyZrccbn67e6k"
+    with pytest.raises(ValueError, match="unique-envid"):
+        store.add("bad envid", certifier)
+    with pytest.raises(ValueError, match="mtrk-certifier"):
+        store.add("a@b.example", "not base64!")
+    store.add("a@b.example", certifier, [STATUS])
+    assert store.lookup("a@b.example") is not None
+    assert store.lookup("bad envid") is None
+    store.close()

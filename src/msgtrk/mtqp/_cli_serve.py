@@ -52,8 +52,13 @@ def run(args: argparse.Namespace) -> int:
             print("msgtrk serve: --add needs ENVID CERTIFIER", file=sys.stderr)
             return 2
         envid, certifier, *files = args.add
-        store.add(envid, certifier, [Path(f).read_text(encoding="ascii") for f in files])
-        store.close()
+        try:
+            store.add(envid, certifier, [Path(f).read_text(encoding="ascii") for f in files])
+        except (OSError, UnicodeError, ValueError) as exc:
+            print(f"msgtrk serve: --add: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            store.close()
         return 0
     context = None
     if args.cert:

@@ -104,9 +104,19 @@ class SqliteStore:
         *,
         expires: float | None = None,
     ) -> None:
-        """Record (or replace) a message and its tracking-status bodies."""
-        from msgtrk import tracking_status  # noqa: PLC0415 - deferred (import cost / cycle)
+        """Record (or replace) a message and its tracking-status bodies.
 
+        ``envid`` must be a ``unique-envid`` (RFC 3885 §3.2), the form a TRACK
+        command names, and ``certifier`` the base64 ``mtrk-certifier`` (§3.1);
+        anything else raises ValueError, since no TRACK could ever find it.
+        """
+        from msgtrk import tracking_status  # noqa: PLC0415 - deferred (import cost / cycle)
+        from msgtrk.mtqp import _syntax  # noqa: PLC0415 - deferred (import cost / cycle)
+
+        if not _syntax.pattern("unique-envid").fullmatch(envid):
+            raise ValueError(f"not a unique-envid (RFC 3885 §3.2): {envid!r}")
+        if not _syntax.pattern("mtrk-secret").fullmatch(certifier.rstrip("=")):
+            raise ValueError(f"not a base64 mtrk-certifier (RFC 3885 §3.1): {certifier!r}")
         bodies = [s if isinstance(s, str) else tracking_status.serialize(s) for s in statuses]
         with self._db:
             self._db.execute("DELETE FROM messages WHERE envid = ?", (envid,))
