@@ -264,3 +264,13 @@ def test_a_grammar_lark_refuses_is_an_abnf_error() -> None:
         abnf.compile(text, start=["a"], spec=abnf.Spec(parser="lalr"))
     assert isinstance(info.value.__cause__, lark.exceptions.GrammarError)
     assert abnf.compile(text, start=["a"]).parse("pqxz") is not None  # Earley takes it
+
+
+def test_zero_repetitions_of_anything_is_the_empty_string() -> None:
+    # RFC 3986 path-empty = 0<pchar> (RFC 5234 §3.7); was refused as prose (second review)
+    grammar = Grammar.from_text('path-empty = 0<pchar>\nx = "a" 0*0"b" "c"\n')
+    assert not [p for p in grammar.problems(["path-empty", "x"]) if p.severity == "error"]
+    assert re.fullmatch(to_regex(grammar, "path-empty"), "")
+    assert re.fullmatch(to_regex(grammar, "x"), "ac")
+    assert not re.fullmatch(to_regex(grammar, "x"), "abc")
+    assert abnf.compile("path-empty = 0<pchar>\n", start=["path-empty"]).parse("") is not None

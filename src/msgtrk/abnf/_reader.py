@@ -193,6 +193,10 @@ class _Builder:
             if not repeat:
                 return node
             low, high = self._repeat(repeat[0])
+            if high == 0:
+                # "0<pchar>" (RFC 3986 path-empty): zero occurrences match only the
+                # empty string (RFC 5234 §3.7), whatever the element, prose included
+                return Literal(text="")
             return Repeat(min=low, max=high, node=node)
         raise AssertionError(kind)  # pragma: no cover
 
