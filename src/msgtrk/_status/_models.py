@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import attrs
 
@@ -33,7 +33,10 @@ __all__ = [
     "TrackingPerMessage",
     "TrackingRecipient",
     "TrackingStatus",
+    "trusted",
 ]
+
+_T = TypeVar("_T", bound=attrs.AttrsInstance)
 
 # Plain-function validators: the parse path builds thousands of these models,
 # and a function call is cheaper than the attrs validator objects.
@@ -66,6 +69,33 @@ _opt_date = _is(_dt.datetime, True)
 
 def _raw() -> Any:
     return attrs.field(default=None, init=False, eq=False, repr=False)
+
+
+def trusted(cls: type[_T]) -> Callable[..., _T]:
+    """A keyword-only constructor of the attrs class ``cls`` that runs NO converter or
+    validator and also sets the ``init=False`` fields (``raw``, ``source_fields``).
+
+    Only for the parser, whose values are already checked and of the right types:
+    the attrs ``__init__`` costs about half of building the models of a body.
+    An argument whose default is None, () or False keeps it; every other argument
+    (``init=False`` fields too) is required.
+    """
+    fields = attrs.fields(cls)
+    names = [f.name for f in fields]
+    setters = {f"_set_{n}": getattr(cls, n).__set__ for n in names}  # the slot descriptors
+    defaults = {
+        f"_default_{f.name}": f.default
+        for f in fields
+        if f.init and f.default in (None, (), False)  # not a factory, nor NOTHING
+    }
+    params = [f"{n}=_default_{n}" if f"_default_{n}" in defaults else n for n in names]
+    lines = [f"def make(*, {', '.join(params)}):", "    self = _new(_cls)"]
+    lines += [f"    _set_{n}(self, {n})" for n in names]
+    lines.append("    return self")
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters, **defaults}
+    exec("\n".join(lines), scope)  # generated from the field names only
+    make: Callable[..., _T] = scope["make"]
+    return make
 
 
 class Action(enum.StrEnum):

@@ -45,10 +45,12 @@ from msgtrk._status._models import (
     TrackingRecipient,
     TrackingStatus,
     action_from_text,
+    trusted,
 )
 from msgtrk._status._patterns import RULES, fast, value_pattern
 from msgtrk._status._patterns import check as check_value
 from msgtrk._status._text import (
+    COMMON_DATE,
     InvalidDateError,
     parse_date,
     parse_obsolete_date,
@@ -84,6 +86,43 @@ _ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 _NAME_NO_COLON = re.compile(r"([A-Za-z][A-Za-z0-9-]*)([ \t]+)(.*?)\r?\n?", re.S)
 _CODE = re.compile(r"([0-9])\.([0-9]{1,3})\.([0-9]{1,3})")
 _LEADING_ZERO = re.compile(r"(?:^|\.)0[0-9]")
+
+# The parser builds its models without the attrs converters and validators: every
+# value has passed the grammar, and the readers give the types the models declare.
+_new_mta = trusted(MtaName)
+_new_address = trusted(Address)
+_new_status = trusted(Status)
+_new_code = trusted(StatusCode)
+_new_diagnostic = trusted(Diagnostic)
+_new_localized = trusted(LocalizedDiagnostic)
+_new_extension = trusted(ExtensionField)
+_new_delivery = trusted(DeliveryStatus)
+_new_tracking = trusted(TrackingStatus)
+_new_groups = {
+    fd.DELIVERY.name: (trusted(DeliveryPerMessage), trusted(DeliveryRecipient)),
+    fd.TRACKING.name: (trusted(TrackingPerMessage), trusted(TrackingRecipient)),
+}
+
+# The usual spellings of the values, each a subset of its rule's generated grammar
+# (unfolded, no comment, ASCII): one quick ``fullmatch`` settles most values.
+# (``\A``: linear even if used with ``search``.)
+_TEXT = r"[\x01-\x09\x0b\x0c\x0e-\x7f]*"  # *text (RFC 5322 text without CR, LF)
+_COMMON_TEXT = re.compile(r"\A" + _TEXT)
+#: ``type ";" *text`` (address-type, mta-name-type, diagnostic-type are atoms)
+_COMMON_TYPED = re.compile(r"\A[ \t]*[!#-'*+\-/-9=?A-Z^-~]+[ \t]*;" + _TEXT)
+_COMMON: dict[str, re.Pattern[str]] = {
+    spec.rule: {
+        fd.TEXT: _COMMON_TEXT,
+        fd.MTA: _COMMON_TYPED,
+        fd.ADDRESS: _COMMON_TYPED,
+        fd.DIAGNOSTIC: _COMMON_TYPED,
+        fd.DATE: COMMON_DATE,
+    }[spec.kind]
+    for fmt in (fd.DELIVERY, fd.TRACKING)
+    for group in (fmt.per_message, fmt.recipient)
+    for spec in group.specs.values()
+    if spec.kind in (fd.TEXT, fd.MTA, fd.ADDRESS, fd.DIAGNOSTIC, fd.DATE)
+}
 
 # name, value (final CR cut), offset of the field, the whole field text
 _Entry = tuple[str, str, int, str]
@@ -565,17 +604,13 @@ def _read_mta(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> MtaName:
     comment = None
     if name.endswith(")") and typ.lower() == "dns":
         name, comment = split_trailing_comment(name)
-    mta = MtaName(type=typ, name=name, comment=comment)
-    _set_raw(mta, value)
-    return mta
+    return _new_mta(type=typ, name=name, comment=comment, raw=value)
 
 
 def _read_address(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Address:
     value = entry[1]
     typ, addr, _sep = _typed(value)
-    a = Address(type=typ, address=addr)
-    _set_raw(a, value)
-    return a
+    return _new_address(type=typ, address=addr, raw=value)
 
 
 def _read_action(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Action | str:
@@ -600,25 +635,17 @@ def _read_action(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Action | str:
 def _read_diagnostic(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Diagnostic:
     value = entry[1]
     typ, txt, _sep = _typed(value)
-    d = Diagnostic(type=typ, text=txt)
-    _set_raw(d, value)
-    return d
+    return _new_diagnostic(type=typ, text=txt, raw=value)
 
 
 def _read_localized(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> LocalizedDiagnostic:
     value = entry[1]
     typ, txt, _sep = _typed(value)
-    loc = LocalizedDiagnostic(language=typ, text=txt)
-    _set_raw(loc, value)
-    return loc
+    return _new_localized(language=typ, text=txt, raw=value)
 
 
 def _read_text(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> str:
     return unfold(entry[1]).strip(" \t")
-
-
-def _set_raw(obj: Any, value: str) -> None:
-    object.__setattr__(obj, "raw", value)
 
 
 def _read_value(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Any:
@@ -670,24 +697,19 @@ def _read_status(ctx: _Ctx, spec: fd.Spec, entry: _Entry) -> Status:
     core = core.strip(" \t")
     m = _CODE.fullmatch(core)
     if m is None:
-        st = Status(code=None, comment=comment, text=core)
-    else:
-        if _LEADING_ZERO.search(core) is not None:
-            off = _value_offset(entry) + value.find(core)
-            z = _LEADING_ZERO.search(core)
-            assert z is not None
-            ctx.fail(
-                off + z.start() + (1 if core[z.start()] == "." else 0),
-                "leading-zero",
-                "status-code sub-fields MUST NOT have leading zeros (RFC 3464 §2.3.4)",
-                rule="status-code",
-            )
-        st = Status(
-            code=StatusCode(klass=int(m[1]), subject=int(m[2]), detail=int(m[3])),
-            comment=comment,
+        return _new_status(code=None, comment=comment, text=core, raw=value)
+    if "0" in core and _LEADING_ZERO.search(core) is not None:
+        off = _value_offset(entry) + value.find(core)
+        z = _LEADING_ZERO.search(core)
+        assert z is not None
+        ctx.fail(
+            off + z.start() + (1 if core[z.start()] == "." else 0),
+            "leading-zero",
+            "status-code sub-fields MUST NOT have leading zeros (RFC 3464 §2.3.4)",
+            rule="status-code",
         )
-    object.__setattr__(st, "raw", value)
-    return st
+    code = _new_code(klass=int(m[1]), subject=int(m[2]), detail=int(m[3]), text=None)
+    return _new_status(code=code, comment=comment, text=None, raw=value)
 
 
 _READERS: dict[int, Any] = {
@@ -733,10 +755,14 @@ def _read_group(
     req_after = group.req_after
     patterns = ctx.patterns
     memo = ctx.memo
+    defects = ctx.defects
+    readers = _READERS
+    common = _COMMON
+    add_order = order.append
     for entry in entries:
-        name = entry[0]
+        name, value, pos, _whole = entry
         key = name.lower()
-        order.append((key, entry[2]))
+        add_order((key, pos))
         item = info.get(key)
         if item is None:
             if (order_ok and n_required_seen < n_required) or key in other.specs:
@@ -782,19 +808,19 @@ def _read_group(
         seen.add(key)
         if required:
             n_required_seen += 1
-        value = entry[1]
         memo_key = (rule, value)
         v = memo.get(memo_key, _MISS)
         if v is not _MISS:
             pass
         elif (
-            patterns[rule].fullmatch(value) is not None
+            ((usual := common.get(rule)) is not None and usual.fullmatch(value) is not None)
+            or patterns[rule].fullmatch(value) is not None
             or fast(rule, value, ctx.utf8)
             or (error := ctx.value_error(rule, value, _value_offset(entry))) is None
         ):
-            n = len(ctx.defects)
-            v = _READERS[kind](ctx, spec, entry)
-            if len(ctx.defects) == n:
+            n = len(defects)
+            v = readers[kind](ctx, spec, entry)
+            if len(defects) == n:
                 if len(memo) >= MEMO_SIZE:
                     memo.clear()
                 memo[memo_key] = v
@@ -915,10 +941,9 @@ def _extension(ctx: _Ctx, entry: _Entry, check: bool = True) -> ExtensionField:
                 rule="extension-field-name",
                 expected=("atom",),
             )
-        if not _valid(ctx, "extension-field", value):
+        if _COMMON_TEXT.fullmatch(value) is None and not _valid(ctx, "extension-field", value):
             ctx.bad_value("extension-field", value, _value_offset(entry))
-    ext = ExtensionField(name=name, value=unfold(value).strip(" \t"))
-    object.__setattr__(ext, "raw", value)
+    ext = _new_extension(name=name, value=unfold(value).strip(" \t"), raw=value)
     if check and len(ctx.defects) == n:
         if len(ctx.memo) >= MEMO_SIZE:
             ctx.memo.clear()
@@ -989,7 +1014,6 @@ def _run(
     fmt: fd.Format,
     strict: bool,
     global_: bool | Literal["auto"],
-    classes: tuple[type, type],
     *,
     limits: Limits | None,
 ) -> tuple[_Ctx, Any, list[Any]]:
@@ -1026,16 +1050,16 @@ def _run(
             expected=(fmt.per_message.specs[fmt.per_message.required[0]].name,),
         )
         return ctx, None, []
-    pm_cls, rcpt_cls = classes
+    pm_new, rcpt_new = _new_groups[fmt.name]
     pm_entries, pm_start, pm_end = groups[0]
     pm_values, pm_order = _read_group(ctx, fmt.per_message, fmt.recipient, pm_entries, pm_end)
-    per_message = _build(pm_cls, pm_values, pm_order, text[pm_start:pm_end])
+    per_message = _build(pm_new, pm_values, pm_order, text[pm_start:pm_end])
     recipients = []
     for i in range(1, len(groups)):
         entries, start, end = groups[i]
         groups[i] = None
         values, order = _read_group(ctx, fmt.recipient, fmt.per_message, entries, end)
-        recipients.append(_build(rcpt_cls, values, order, text[start:end]))
+        recipients.append(_build(rcpt_new, values, order, text[start:end]))
     if len(groups) == 1:
         ctx.fail(
             pm_end,
@@ -1047,14 +1071,11 @@ def _run(
     return ctx, per_message, recipients
 
 
-def _build(cls: type, values: dict[str, Any], order: Any, raw: str) -> Any:
+def _build(make: Any, values: dict[str, Any], order: Any, raw: str) -> Any:
     if "localized_diagnostics" in values:
         values["localized_diagnostics"] = tuple(values["localized_diagnostics"])
     values["extensions"] = tuple(values["extensions"])
-    obj = cls(**values)
-    object.__setattr__(obj, "raw", raw)
-    object.__setattr__(obj, "source_fields", order)
-    return obj
+    return make(**values, raw=raw, source_fields=order)
 
 
 def parse_delivery_status(
@@ -1071,15 +1092,14 @@ def parse_delivery_status(
     ``"auto"`` (the default) to accept UTF-8 when the input has any.
     ``limits`` (default ``Limits()``) bounds the body; LimitError beyond.
     """
-    ctx, per_message, recipients = _run(
-        data, fd.DELIVERY, strict, global_, (DeliveryPerMessage, DeliveryRecipient), limits=limits
-    )
-    model = DeliveryStatus(
+    ctx, per_message, recipients = _run(data, fd.DELIVERY, strict, global_, limits=limits)
+    model = _new_delivery(
         per_message=per_message if per_message is not None else DeliveryPerMessage(),
-        recipients=recipients,
+        recipients=tuple(recipients),
         is_global=ctx.utf8 or global_ is True,
+        defects=(),
+        raw=ctx.text,
     )
-    object.__setattr__(model, "raw", ctx.text)
     _semantic(ctx, model)
     return model
 
@@ -1091,14 +1111,13 @@ def parse_tracking_status(
 
     ``limits`` (default ``Limits()``) bounds the body; LimitError beyond.
     """
-    ctx, per_message, recipients = _run(
-        data, fd.TRACKING, strict, False, (TrackingPerMessage, TrackingRecipient), limits=limits
-    )
-    model = TrackingStatus(
+    ctx, per_message, recipients = _run(data, fd.TRACKING, strict, False, limits=limits)
+    model = _new_tracking(
         per_message=per_message if per_message is not None else TrackingPerMessage(),
-        recipients=recipients,
+        recipients=tuple(recipients),
+        defects=(),
+        raw=ctx.text,
     )
-    object.__setattr__(model, "raw", ctx.text)
     _semantic(ctx, model)
     return model
 
@@ -1114,15 +1133,21 @@ _PARSER_KINDS = frozenset({"unknown-action", "tracking-action", "bad-status", "n
 _NON_ASCII_KINDS = frozenset({"non-ascii", "bad-utf8"})
 
 
+@functools.cache
+def _checker() -> Any:
+    """``_validate.check``, imported on first use (off the import path)."""
+    from msgtrk._status._validate import check  # noqa: PLC0415
+
+    return check
+
+
 def _semantic(ctx: _Ctx, model: DeliveryStatus | TrackingStatus) -> None:
     """The error-level semantic checks: strict parsing raises on the first, lenient
     parsing records each as a defect (kind: the finding's code; design.md §2).
 
     Then the model gets its defects, in input order.
     """
-    from msgtrk._status._validate import check  # noqa: PLC0415
-
-    for finding in check(model, errors_only=True):
+    for finding in _checker()(model, errors_only=True):
         offset = finding.offset
         message = f"{finding.message} ({finding.section})"
         if ctx.strict:

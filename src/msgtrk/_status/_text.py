@@ -6,6 +6,7 @@ import datetime as _dt
 import re
 
 __all__ = [
+    "COMMON_DATE",
     "InvalidDateError",
     "bad_unitext",
     "decode_unitext",
@@ -120,6 +121,16 @@ _DATE = re.compile(
     rf"{_W}+([0-9]{{2}}):([0-9]{{2}})(?::([0-9]{{2}}))?{_W}+([+-])([0-9]{{2}})([0-9]{{2}}){_W}*"
 )
 
+#: The usual spelling (``Sat, 28 Nov 2026 16:18:04 +0100``, single spaces, no
+#: comment or folding): a subset of both ``_DATE`` and the grammar's date-time,
+#: with the same groups.  Tried first; the parser also takes it as valid syntax.
+#: (``\A``: linear even if used with ``search``.)
+COMMON_DATE = re.compile(
+    r"\A[ \t]*(Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{1,2}) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4}) "
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})([0-9]{2})[ \t]*"
+)
+
 _ZONES: dict[tuple[str, str, str], _dt.tzinfo] = {}
 
 
@@ -153,11 +164,13 @@ def parse_date(value: str) -> tuple[_dt.datetime, bool]:
     has no ``datetime``: it is read as second 59 with ``fold=1`` (see
     :func:`is_leap_second`).
     """
-    if "(" in value:
-        value = strip_comments(value)
-    m = _DATE.fullmatch(value)
+    m = COMMON_DATE.fullmatch(value)
     if m is None:
-        raise ValueError("not an RFC 5322 date-time")
+        if "(" in value:
+            value = strip_comments(value)
+        m = _DATE.fullmatch(value)
+        if m is None:
+            raise ValueError("not an RFC 5322 date-time")
     dname, day, mon, year, hh, mi, ss, sign, zh, zm = m.groups()
     month = _MONTH_NO.get(mon.lower())
     if month is None:

@@ -287,7 +287,7 @@ def _recipient(
             field="Action",
             rule="action-value",
         )
-    elif isinstance(action, Action) and action.is_tracking_only and not tracking:
+    elif not tracking and isinstance(action, Action) and action.is_tracking_only:
         out.add(
             "error",
             "tracking-action",
@@ -309,6 +309,8 @@ def _recipient(
             field="Status",
             rule="status-code",
         )
+    # (warnings are not even formatted when only errors are asked for: parse() asks so)
+    warn = not out.errors_only
     if code is not None:
         if not code.is_well_formed:
             out.add(
@@ -322,7 +324,7 @@ def _recipient(
                 rule="status-code",
             )
         if code.subject == 1 and code.detail == 9:
-            if action is not Action.RELAYED:
+            if action is not Action.RELAYED and (tracking or warn):
                 out.add(
                     "error" if tracking else "warning",
                     "x19-not-relayed",
@@ -333,7 +335,7 @@ def _recipient(
                     field="Status",
                     rule="status-field",
                 )
-            elif code.klass != 2:
+            elif code.klass != 2 and warn:
                 out.add(
                     "warning",
                     "x19-class",
@@ -344,7 +346,7 @@ def _recipient(
                     field="Status",
                     rule="status-field",
                 )
-        if isinstance(action, Action):
+        if warn and isinstance(action, Action):
             expected = _EXPECTED_CLASS.get(action)
             if expected is not None and code.is_well_formed and code.klass not in expected:
                 out.add(
@@ -358,7 +360,7 @@ def _recipient(
                     field="Status",
                     rule="status-field",
                 )
-        if code.registered is None:
+        if warn and code.registered is None:
             out.add(
                 "warning",
                 "unregistered-status",
