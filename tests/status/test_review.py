@@ -392,3 +392,25 @@ def test_obsolete_form_with_year_0000_is_invalid() -> None:
     model = ds.parse(_dated("Mon, 1 Jan 0000 12:00:00 EST"), strict=False)
     assert model.recipients[0].last_attempt_date is None
     assert [(d.kind, d.line, d.column) for d in model.defects] == [("bad-date", 6, 20)]
+
+
+@pytest.mark.parametrize(
+    ("date", "valid"),
+    [
+        ("Mon, 1 Jan 01 12:00:00 J", False),  # RFC 5322 §4.3 obs-zone skips "J"
+        ("Mon, 1 Jan 01 12:00:00 XYZ", False),
+        ("Mon, 1 Jan 01 12:00:00", False),  # no zone at all
+        ("Mon, 1 Jan 01 12:00:00 A", True),  # military zones read as +0000
+        ("Mon, 1 Jan 01 12:00:00 EDT", True),
+    ],
+)
+def test_obsolete_zones(date: str, valid: bool) -> None:
+    # second review, finding 8: an invalid zone was reported as obsolete and read as UTC
+    model = ds.parse(_dated(date), strict=False)
+    value = model.recipients[0].last_attempt_date
+    assert (value is not None) == valid
+    kind = "obsolete-date" if valid else "bad-date"
+    assert [(d.kind, d.line, d.column) for d in model.defects] == [(kind, 6, 20)]
+    if valid:
+        assert value is not None and value.year == 2001
+    assert ds.serialize(model) == _dated(date)

@@ -212,6 +212,20 @@ def _obs_year(digits: str) -> int:
     return year
 
 
+# RFC 5322 §4.3 obs-zone: the named zones and the military letters except "J"
+_OBS_ZONE_NAMES = frozenset({"ut", "gmt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"})
+
+
+def _obs_zone(text: str) -> bool:
+    """Whether the last word of ``text`` is a zone or obs-zone (RFC 5322 §3.3, §4.3)."""
+    zone = text.rsplit(None, 1)[-1].lower() if text else ""
+    if zone in _OBS_ZONE_NAMES:
+        return True
+    if len(zone) == 1:
+        return "a" <= zone <= "z" and zone != "j"
+    return len(zone) == 5 and zone[0] in "+-" and zone[1:].isdigit() and zone[1:].isascii()
+
+
 def parse_obsolete_date(value: str) -> _dt.datetime | None:
     """Read the obsolete forms (RFC 5322 §4.3: 2-digit years, named zones) or None."""
     import email.utils  # noqa: PLC0415 - obsolete dates only, off the import path
@@ -221,7 +235,7 @@ def parse_obsolete_date(value: str) -> _dt.datetime | None:
         parts = email.utils.parsedate_tz(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if parts is None:
+    if parts is None or not _obs_zone(text):
         return None
     m = _YEAR.search(text)
     year = parts[0] if m is None else _obs_year(m[1])
