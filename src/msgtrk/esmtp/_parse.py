@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -735,6 +735,31 @@ def _input(line: Line, limit: int | object | None, default: int, rule: str) -> s
     return data.tobytes() if isinstance(data, memoryview) else data
 
 
+_C = TypeVar("_C", MailCommand, RcptCommand)
+
+
+def _run(
+    line: Line,
+    strict: bool,
+    line_limit: int | object | None,
+    default_limit: int,
+    *,
+    rule: str,
+    parse: Callable[[str, bool, int | object | None], _C],
+) -> _C:
+    """Check the limit, decode, parse; positions of non-ASCII bytes input in octets."""
+    line = _input(line, line_limit, default_limit, rule)
+    text = _decode(line, rule)
+    if not isinstance(line, bytes) or text.isascii():
+        return parse(text, strict, line_limit)
+    try:
+        cmd = parse(text, strict, line_limit)
+    except ParseError as exc:
+        raise _rebase(line, text, exc) from None
+    rebased: _C = _rebase_defects(line, text, cmd)
+    return rebased
+
+
 def parse_mail(
     line: Line, *, strict: bool = True, line_limit: int | object | None = _DEFAULT
 ) -> MailCommand:
@@ -751,16 +776,7 @@ def parse_mail(
     in ``defects`` and keeps a parameter it cannot read as an
     :class:`InvalidParam`, in order.
     """
-    line = _input(line, line_limit, MAIL_LINE_MAX, "mail")
-    text = _decode(line, "mail")
-    if isinstance(line, bytes) and not text.isascii():
-        try:
-            cmd = _parse_mail(text, strict, line_limit)
-        except ParseError as exc:
-            raise _rebase(line, text, exc) from None
-        rebased: MailCommand = _rebase_defects(line, text, cmd)
-        return rebased
-    return _parse_mail(text, strict, line_limit)
+    return _run(line, strict, line_limit, MAIL_LINE_MAX, rule="mail", parse=_parse_mail)
 
 
 def _parse_mail(text: str, strict: bool, line_limit: int | object | None) -> MailCommand:
@@ -787,16 +803,7 @@ def parse_rcpt(
     ``<Postmaster>`` (any case) gives a mailbox with no domain.  ``line_limit``
     defaults to 512 + 530 (RFC 3461 §5.4).  See :func:`parse_mail`.
     """
-    line = _input(line, line_limit, RCPT_LINE_MAX, "rcpt")
-    text = _decode(line, "rcpt")
-    if isinstance(line, bytes) and not text.isascii():
-        try:
-            cmd = _parse_rcpt(text, strict, line_limit)
-        except ParseError as exc:
-            raise _rebase(line, text, exc) from None
-        moved: RcptCommand = _rebase_defects(line, text, cmd)
-        return moved
-    return _parse_rcpt(text, strict, line_limit)
+    return _run(line, strict, line_limit, RCPT_LINE_MAX, rule="rcpt", parse=_parse_rcpt)
 
 
 def _parse_rcpt(text: str, strict: bool, line_limit: int | object | None) -> RcptCommand:
